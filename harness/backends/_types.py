@@ -1,0 +1,68 @@
+"""The one backend interface: a batch ``generate`` over frozen requests, results in request order."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal, Protocol, runtime_checkable
+
+__all__ = ["Backend", "Generation", "GenerationRequest", "Message"]
+
+Role = Literal["system", "user", "assistant"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Message:
+    role: Role
+    content: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class GenerationRequest:
+    qid: str
+    messages: tuple[Message, ...]
+    max_tokens: int
+    temperature: float = 0.0
+    top_p: float = 1.0
+    repeat_penalty: float = 1.0
+    seed: int = 0
+    stop: tuple[str, ...] = ()
+    # Constrain output to JSON (llama.cpp grammar / Ollama format=json / OpenAI json mode).
+    json_output: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class Generation:
+    """What one request produced. ``error`` is set (and ``text`` empty) when the backend failed:
+    such an item is recorded as an error, never scored as a wrong answer."""
+
+    qid: str
+    text: str
+    latency_s: float
+    prompt_tokens: int
+    completion_tokens: int
+    finish_reason: str  # "stop" | "length" | "error"
+    error: str | None = None
+    extra: Mapping[str, object] = field(default_factory=dict)
+
+    @property
+    def truncated(self) -> bool:
+        """Stopped because it hit the token limit."""
+        return self.finish_reason == "length"
+
+    @property
+    def tokens_per_s(self) -> float:
+        return self.completion_tokens / self.latency_s if self.latency_s > 0 else 0.0
+
+
+@runtime_checkable
+class Backend(Protocol):
+    """An inference engine. Implementations live in ``harness.backends._<provider>``."""
+
+    def generate(self, requests: Sequence[GenerationRequest]) -> list[Generation]: ...
+
+    def describe(self) -> Mapping[str, object]:
+        """Identity for result files: provider, model, quantisation, file hash, engine version."""
+        ...
+
+    def close(self) -> None: ...

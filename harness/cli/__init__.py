@@ -1,0 +1,48 @@
+"""The ``harness`` command: everything that is not a test.
+
+Each sub-command lives in its own module exposing ``add_parser(subparsers)`` and ``run(args) -> int``;
+modules are imported lazily so ``harness --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from harness.errors import HarnessError
+
+__all__ = ["COMMANDS", "main"]
+
+# name -> module; the module's docstring first line is the help text.
+COMMANDS: dict[str, str] = {
+    "import": "harness.cli._import",
+    "split": "harness.cli._split",
+    "conditions": "harness.cli._conditions",
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="harness", description="Benchmark harness for model adaptation.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, module_name in COMMANDS.items():
+        importlib.import_module(module_name).add_parser(sub, name)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        code: int = args.func(args)
+    except HarnessError as exc:
+        print(f"harness {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"harness {args.command}: interrupted; completed work is kept in the cache", file=sys.stderr)
+        return 130
+    return code
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,153 @@
+"""Load the experiment matrix: ``configs/defaults.yaml`` plus one small override file per condition."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from harness.config._convert import FieldError, from_mapping
+from harness.config._schema import Condition, SizeGroup
+from harness.errors import ConfigError
+
+__all__ = ["DEFAULTS_FILE", "Matrix", "load_condition", "load_matrix"]
+
+DEFAULTS_FILE = "defaults.yaml"
+_MAX_CONFIG_BYTES = 1_000_000  # a config is a few hundred bytes; refuse YAML bombs early
+
+
+@dataclass(frozen=True, kw_only=True)
+class Matrix:
+    """Every condition and size group of a configs directory, validated together."""
+
+    root: Path
+    conditions: Mapping[str, Condition]
+    size_groups: Mapping[str, SizeGroup]
+
+    def condition(self, name: str) -> Condition:
+        if name not in self.conditions:
+            raise ConfigError(f"unknown condition {name!r}; available: {', '.join(self.names())}")
+        return self.conditions[name]
+
+    def names(self) -> list[str]:
+        """Condition names in run order: size groups by ``order``, then file name."""
+        order = {name: group.order for name, group in self.size_groups.items()}
+        return sorted(self.conditions, key=lambda n: (order[self.conditions[n].size_group], n))
+
+    def baseline_of(self, name: str) -> Condition:
+        return self.condition(self.size_groups[self.condition(name).size_group].baseline)
+
+    def check_comparable(self, a: str, b: str) -> None:
+        """Refuse a comparison across size groups: the portfolio forbids it."""
+        ga, gb = self.condition(a).size_group, self.condition(b).size_group
+        if ga != gb:
+            raise ConfigError(
+                f"refusing to compare {a} (size group {ga}) with {b} (size group {gb}): "
+                "comparisons are only valid inside one size group"
+            )
+
+
+def read_yaml(path: Path) -> dict[str, Any]:
+    """Safe-load a YAML mapping, with file-named errors."""
+    try:
+        if path.stat().st_size > _MAX_CONFIG_BYTES:
+            raise ConfigError(f"{path}: file is larger than {_MAX_CONFIG_BYTES} bytes; is it really a config?")
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read ({exc.strerror})") from None
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid YAML ({_first_line(exc)})") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: must hold a mapping at the top level, got {type(data).__name__}")
+    return data
+
+
+def load_matrix(root: str | Path = "configs") -> Matrix:
+    root = Path(root)
+    defaults_path = root / DEFAULTS_FILE
+    raw = read_yaml(defaults_path)
+    unknown = set(raw) - {"defaults", "size_groups"}
+    if unknown:
+        raise ConfigError(f"{defaults_path}: unknown top-level key(s) {sorted(unknown)}; expected defaults, size_groups")
+    groups = _load_groups(defaults_path, raw.get("size_groups") or {})
+    defaults = raw.get("defaults") or {}
+    conditions = {}
+    for path in sorted(root.glob("*.yaml")):
+        if path.name != DEFAULTS_FILE:
+            conditions[path.stem] = _load_one(path, defaults, defaults_path)
+    _check_groups(defaults_path, groups, conditions)
+    return Matrix(root=root, conditions=conditions, size_groups=groups)
+
+
+def load_condition(path: str | Path) -> Condition:
+    """Load one condition file against the defaults beside it."""
+    path = Path(path)
+    return load_matrix(path.parent).condition(path.stem)
+
+
+def _load_groups(path: Path, raw: object) -> dict[str, SizeGroup]:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: size_groups must be a mapping of name -> {{label, order, baseline}}")
+    groups = {}
+    for name, body in raw.items():
+        try:
+            groups[str(name)] = from_mapping(SizeGroup, body, f"size_groups.{name}")
+        except FieldError as exc:
+            raise ConfigError(f"{path}: {exc}") from None
+    return groups
+
+
+def _load_one(path: Path, defaults: Mapping[str, Any], defaults_path: Path) -> Condition:
+    override = read_yaml(path)
+    if override.get("name", path.stem) != path.stem:
+        raise ConfigError(f"{path}: name={override['name']!r} must match the file name {path.stem!r} (or be left out)")
+    merged = _deep_merge(defaults, override)
+    merged["name"] = path.stem
+    try:
+        return from_mapping(Condition, merged)
+    except FieldError as exc:
+        where = path if _has_path(override, exc.path) or not _has_path(defaults, exc.path) else defaults_path
+        raise ConfigError(f"{where}: {exc}") from None
+
+
+def _check_groups(path: Path, groups: Mapping[str, SizeGroup], conditions: Mapping[str, Condition]) -> None:
+    for name, cond in conditions.items():
+        if cond.size_group not in groups:
+            raise ConfigError(
+                f"configs/{name}.yaml: size_group={cond.size_group!r} is not declared in {path} "
+                f"(declared: {', '.join(groups)})"
+            )
+    for gname, group in groups.items():
+        base = conditions.get(group.baseline)
+        if base is None or base.size_group != gname:
+            raise ConfigError(f"{path}: size_groups.{gname}.baseline={group.baseline!r} must name a condition in group {gname}")
+
+
+def _deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(dict(base))
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _deep_merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def _has_path(data: Mapping[str, Any], dotted: str) -> bool:
+    node: Any = data
+    for part in dotted.split("."):
+        part = part.split("[", 1)[0]
+        if not isinstance(node, Mapping) or part not in node:
+            return False
+        node = node[part]
+    return True
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

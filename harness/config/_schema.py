@@ -1,0 +1,293 @@
+"""The typed shape of a condition. Every value is checked once, here, at load time."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from harness.config._convert import FieldError, check_fraction, check_min, check_positive
+
+__all__ = [
+    "AdaptationConfig",
+    "Condition",
+    "DataConfig",
+    "GateConfig",
+    "GenerationConfig",
+    "GridConfig",
+    "ModelSpec",
+    "RetrievalConfig",
+    "ScoringConfig",
+    "SizeGroup",
+    "TrainingMix",
+]
+
+Provider = Literal["llama_cpp", "ollama", "hf", "openai"]
+Role = Literal["base", "rag", "ft", "ft_rag"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ModelSpec:
+    """Which model answers: a provider and a name, with quantisation as part of its identity.
+
+    ``name`` is a GGUF path or ``embedded`` (llama_cpp), an Ollama tag (ollama), a local
+    directory or hub id (hf), or a model id on an OpenAI-compatible endpoint (openai).
+    """
+
+    provider: Provider
+    name: str
+    quantization: str = "unknown"
+    host: str | None = None  # Ollama host or OpenAI base URL; None means the provider's env/default.
+    api_key_env: str | None = None  # the *name* of the env var; keys never live in configs.
+    context_length: int = 2048
+    trust_remote_code: bool = False
+    # Where the condition expects the model to be when the machine lacks it.
+    requires_gpu: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.name.strip():
+            raise FieldError("name", self.name, "must not be empty")
+        check_min("context_length", self.context_length, 128)
+
+    @property
+    def identity(self) -> str:
+        return f"{self.provider}:{self.name}@{self.quantization}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class GenerationConfig:
+    max_tokens: int = 96
+    temperature: float = 0.0
+    top_p: float = 1.0
+    repeat_penalty: float = 1.0
+    seed: int = 0
+    batch_size: int = 8
+    stop: tuple[str, ...] = ()
+    timeout_s: float = 120.0
+
+    def __post_init__(self) -> None:
+        check_min("max_tokens", self.max_tokens, 1)
+        check_min("temperature", self.temperature, 0)
+        check_fraction("top_p", self.top_p)
+        check_positive("repeat_penalty", self.repeat_penalty)
+        check_min("batch_size", self.batch_size, 1)
+        check_positive("timeout_s", self.timeout_s)
+
+
+@dataclass(frozen=True, kw_only=True)
+class RetrievalConfig:
+    """``faiss`` retrieves top-k chunks; ``gold_context`` stuffs the gold documents (API comparator)."""
+
+    mode: Literal["off", "faiss", "gold_context"] = "faiss"
+    embedding_model: str = "embedded"
+    chunk_size: int = 120  # words
+    chunk_overlap: int = 30  # words
+    top_k: int = 3
+    embed_batch_size: int = 64
+
+    def __post_init__(self) -> None:
+        check_min("chunk_size", self.chunk_size, 8)
+        check_min("chunk_overlap", self.chunk_overlap, 0)
+        if self.chunk_overlap >= self.chunk_size:
+            raise FieldError("chunk_overlap", self.chunk_overlap, f"must be < chunk_size ({self.chunk_size})")
+        check_min("top_k", self.top_k, 1)
+        check_min("embed_batch_size", self.embed_batch_size, 1)
+
+    @property
+    def enabled(self) -> bool:
+        return self.mode != "off"
+
+
+@dataclass(frozen=True, kw_only=True)
+class DataConfig:
+    """Which data set, and how it is split. ``dataset`` is a directory with corpus/questions JSONL."""
+
+    dataset: str = "fixtures/squad2_tiny"
+    tag: str = "squad2_tiny"
+    split_seed: int = 20251101
+    ratios: tuple[float, float, float] = (0.70, 0.15, 0.15)
+    near_duplicate_threshold: float = 0.9
+    max_test_questions: int | None = None  # a quick mode; None answers the whole test split
+
+    def __post_init__(self) -> None:
+        for i, r in enumerate(self.ratios):
+            check_fraction(f"ratios[{i}]", r)
+        if abs(sum(self.ratios) - 1.0) > 1e-6:
+            raise FieldError("ratios", list(self.ratios), "must sum to 1")
+        if self.ratios[2] == 0:
+            raise FieldError("ratios[2]", 0.0, "must be > 0 (the test split cannot be empty)")
+        check_fraction("near_duplicate_threshold", self.near_duplicate_threshold)
+        if self.max_test_questions is not None:
+            check_min("max_test_questions", self.max_test_questions, 1)
+
+
+@dataclass(frozen=True, kw_only=True)
+class TrainingMix:
+    """Share of each sample type in the RAG-trained recipe."""
+
+    grounded: float = 0.6
+    synthesis: float = 0.2
+    refusal: float = 0.2
+
+    def __post_init__(self) -> None:
+        for name in ("grounded", "synthesis", "refusal"):
+            check_fraction(name, getattr(self, name))
+        total = self.grounded + self.synthesis + self.refusal
+        if abs(total - 1.0) > 1e-6:
+            raise FieldError("grounded", self.grounded, f"grounded+synthesis+refusal must sum to 1 (got {total:g})")
+
+
+@dataclass(frozen=True, kw_only=True)
+class GridConfig:
+    enabled: bool = False
+    ranks: tuple[int, ...] = (16, 32)
+    learning_rates: tuple[float, ...] = (1e-4, 5e-5)
+    epochs: tuple[int, ...] = (2, 3)
+
+    def __post_init__(self) -> None:
+        for name in ("ranks", "learning_rates", "epochs"):
+            if not getattr(self, name):
+                raise FieldError(name, [], "must not be empty")
+
+
+@dataclass(frozen=True, kw_only=True)
+class AdaptationConfig:
+    """LoRA fine-tuning. ``method: none`` leaves the model as it is."""
+
+    method: Literal["none", "lora"] = "none"
+    base_model: str = "embedded"  # hf dir/hub id, or ``embedded`` = the shipped GGUF, dequantised
+    recipe: Literal["instruction", "rag_trained"] = "rag_trained"
+    mix: TrainingMix = field(default_factory=TrainingMix)
+    synthetic_pairs: int = 0  # synthetic QA pairs generated from the corpus on top of the train split
+    max_train_samples: int | None = None
+    rank: int = 16
+    alpha: int = 32
+    dropout: float = 0.05
+    target_modules: tuple[str, ...] = ("q_proj", "k_proj", "v_proj", "o_proj", "down_proj")
+    learning_rate: float = 1e-4
+    scheduler: Literal["cosine", "linear", "constant"] = "cosine"
+    warmup_ratio: float = 0.05
+    epochs: int = 2
+    batch_size: int = 4
+    gradient_accumulation: int = 4
+    max_seq_length: int = 512
+    gradient_checkpointing: bool = False
+    precision: Literal["auto", "fp32", "bf16", "fp16"] = "auto"
+    qlora: bool = False
+    grid: GridConfig = field(default_factory=GridConfig)
+    hyperparameter_policy: Literal["fixed", "by_dataset_size"] = "fixed"
+    continual_from: str | None = None
+    export_quantizations: tuple[str, ...] = ("F16", "Q8_0", "Q4_K_M")
+    seed: int = 42
+
+    def __post_init__(self) -> None:
+        check_min("rank", self.rank, 1)
+        check_positive("alpha", self.alpha)
+        check_fraction("dropout", self.dropout, inclusive_high=False)
+        check_positive("learning_rate", self.learning_rate)
+        check_fraction("warmup_ratio", self.warmup_ratio, inclusive_high=False)
+        check_min("epochs", self.epochs, 1)
+        check_min("batch_size", self.batch_size, 1)
+        check_min("gradient_accumulation", self.gradient_accumulation, 1)
+        check_min("max_seq_length", self.max_seq_length, 16)
+        check_min("synthetic_pairs", self.synthetic_pairs, 0)
+        if not self.target_modules:
+            raise FieldError("target_modules", [], "must name at least one module (or 'all-linear')")
+        known = {"F16", "Q8_0", "Q4_K_M", "Q4_1"}
+        for i, q in enumerate(self.export_quantizations):
+            if q not in known:
+                raise FieldError(f"export_quantizations[{i}]", q, f"must be one of {sorted(known)}")
+
+    @property
+    def enabled(self) -> bool:
+        return self.method != "none"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ScoringConfig:
+    refusal_patterns: tuple[str, ...] = (
+        r"\bcannot answer\b",
+        r"\bcan't answer\b",
+        r"\bunable to answer\b",
+        r"\b(?:do|does) not (?:contain|provide|mention|include)\b",
+        r"\bno (?:information|answer)\b",
+        r"\bnot (?:enough|sufficient) (?:information|context)\b",
+        r"\bi don't know\b",
+        r"\bi do not know\b",
+        r"\bnot (?:mentioned|stated|provided)\b",
+    )
+    substantive_min_words: int = 5
+    bootstrap_resamples: int = 2000
+    confidence: float = 0.95
+    seed: int = 20251101
+
+    def __post_init__(self) -> None:
+        check_min("substantive_min_words", self.substantive_min_words, 0)
+        check_min("bootstrap_resamples", self.bootstrap_resamples, 100)
+        check_fraction("confidence", self.confidence, inclusive_high=False)
+
+
+@dataclass(frozen=True, kw_only=True)
+class GateConfig:
+    """Promotion and regression thresholds. ``baseline`` defaults to the size group's baseline."""
+
+    promote: bool = False  # whether this condition is a promotion candidate
+    min_factuality_delta_pp: float = 5.0
+    min_citation_coverage: float = 0.35
+    alpha: float = 0.05
+    quantization_margin_pp: float = 3.0
+    latency_p95_budget_s: float | None = None
+    memory_budget_mb: float | None = None
+    max_error_rate: float = 0.02
+
+    def __post_init__(self) -> None:
+        check_fraction("min_citation_coverage", self.min_citation_coverage)
+        check_fraction("alpha", self.alpha, inclusive_high=False)
+        check_min("quantization_margin_pp", self.quantization_margin_pp, 0)
+        check_fraction("max_error_rate", self.max_error_rate)
+        for name in ("latency_p95_budget_s", "memory_budget_mb"):
+            value = getattr(self, name)
+            if value is not None:
+                check_positive(name, value)
+
+
+@dataclass(frozen=True, kw_only=True)
+class SizeGroup:
+    """Conditions compared with each other. ``order`` sequences groups (0.5B before 3B)."""
+
+    label: str
+    order: int
+    baseline: str
+
+    def __post_init__(self) -> None:
+        check_min("order", self.order, 0)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Condition:
+    """One cell of the experiment matrix, fully resolved (defaults + overrides)."""
+
+    name: str
+    description: str = ""
+    size_group: str
+    role: Role
+    model: ModelSpec
+    retrieval: RetrievalConfig = field(default_factory=RetrievalConfig)
+    adaptation: AdaptationConfig = field(default_factory=AdaptationConfig)
+    data: DataConfig = field(default_factory=DataConfig)
+    generation: GenerationConfig = field(default_factory=GenerationConfig)
+    scoring: ScoringConfig = field(default_factory=ScoringConfig)
+    gate: GateConfig = field(default_factory=GateConfig)
+    tags: tuple[str, ...] = ()
+    # Free-form notes (e.g. the portfolio's Notes column); never interpreted.
+    notes: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        uses_retrieval = self.role in ("rag", "ft_rag")
+        if uses_retrieval != self.retrieval.enabled:
+            want = "faiss or gold_context" if uses_retrieval else "off"
+            raise FieldError("retrieval.mode", self.retrieval.mode, f"must be {want} for role {self.role!r}")
+        fine_tuned = self.role in ("ft", "ft_rag")
+        if fine_tuned != self.adaptation.enabled:
+            want = "lora" if fine_tuned else "none"
+            raise FieldError("adaptation.method", self.adaptation.method, f"must be {want} for role {self.role!r}")

@@ -1,0 +1,52 @@
+"""The data format users bring: documents (corpus.jsonl) and questions (questions.jsonl)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+__all__ = ["TASK_TYPES", "Dataset", "Document", "Question", "TaskType"]
+
+TaskType = Literal["grounded", "synthesis", "refusal"]
+TASK_TYPES: tuple[TaskType, ...] = ("grounded", "synthesis", "refusal")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Document:
+    doc_id: str
+    title: str
+    text: str
+    metadata: Mapping[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Question:
+    qid: str
+    question: str
+    answers: tuple[str, ...]
+    answerable: bool
+    gold_doc_ids: tuple[str, ...]
+    task_type: TaskType
+    keywords: tuple[str, ...] = ()
+    metadata: Mapping[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Dataset:
+    """A validated corpus and question set. ``content_hash`` keys every cache built from it."""
+
+    tag: str
+    corpus: tuple[Document, ...]
+    questions: tuple[Question, ...]
+    content_hash: str
+
+    def document(self, doc_id: str) -> Document:
+        return self._by_id()[doc_id]
+
+    def _by_id(self) -> dict[str, Document]:
+        cached: dict[str, Document] | None = getattr(self, "_doc_index", None)
+        if cached is None:
+            cached = {d.doc_id: d for d in self.corpus}
+            object.__setattr__(self, "_doc_index", cached)  # frozen, but a derived index is safe to memoise
+        return cached

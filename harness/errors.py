@@ -1,0 +1,54 @@
+"""One exception root for everything the harness raises on purpose.
+
+User mistakes (bad config, bad data, a missing model) are shown without a traceback by the
+CLI and the pytest plugin, so every message says ``name=value``, the reason and the fix.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "BackendError",
+    "CacheError",
+    "ConfigError",
+    "DataError",
+    "HarnessError",
+    "LeakError",
+    "ModelUnavailable",
+]
+
+
+class HarnessError(Exception):
+    """Root of every deliberate harness error."""
+
+
+class ConfigError(HarnessError):
+    """A config file is malformed or holds an impossible value."""
+
+
+class DataError(HarnessError):
+    """A data file has a bad row, or a data set is unusable (empty corpus, ...)."""
+
+
+class LeakError(DataError):
+    """A test question (or a near-duplicate of it) appears in train or val."""
+
+
+class CacheError(HarnessError):
+    """A cached artifact is missing, corrupt or does not match its checksum."""
+
+
+class BackendError(HarnessError):
+    """An inference backend failed (server unreachable, crashed engine, ...)."""
+
+
+class ModelUnavailable(HarnessError):
+    """A condition's model is not available on this machine.
+
+    ``reason`` says what is missing; ``remedy`` is the command that would provide it.
+    Benchmarks turn this into a skip, or an error under ``--bench-strict``.
+    """
+
+    def __init__(self, reason: str, remedy: str) -> None:
+        super().__init__(f"{reason} (to provide it: {remedy})")
+        self.reason = reason
+        self.remedy = remedy
