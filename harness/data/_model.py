@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-__all__ = ["TASK_TYPES", "Dataset", "Document", "Question", "TaskType"]
+__all__ = ["TASK_TYPES", "Dataset", "Document", "Question", "Splits", "TaskType"]
 
 TaskType = Literal["grounded", "synthesis", "refusal"]
 TASK_TYPES: tuple[TaskType, ...] = ("grounded", "synthesis", "refusal")
@@ -50,3 +50,14 @@ class Dataset:
             cached = {d.doc_id: d for d in self.corpus}
             object.__setattr__(self, "_doc_index", cached)  # frozen, but a derived index is safe to memoise
         return cached
+
+
+@dataclass(frozen=True, kw_only=True)
+class Splits:
+    """Train/val/test questions of one data set, built deterministically from ``seed``."""
+
+    dataset: Dataset
+    seed: int
+    train: tuple[Question, ...]
+    val: tuple[Question, ...]
+    test: tuple[Question, ...]
