@@ -1,10 +1,86 @@
-"""pytest plugin: the ``--bench-*`` options (placeholder; filled in by the runner work)."""
+"""The pytest plugin: ``--bench-*`` options, condition parametrization, and the run session.
+
+Registered through the ``pytest11`` entry point, so it must stay cheap to import: everything
+heavy is imported when a benchmark first asks for a result.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+
+from harness.errors import HarnessError
+from harness.pytest_session import BenchSession
+
+__all__ = ["SESSION_KEY"]
+
+SESSION_KEY = pytest.StashKey[BenchSession]()
+_PARAMS = ("condition_name", "candidate_name")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("bench", "model-adaptation benchmark harness")
-    group.addoption("--bench-strict", action="store_true", help="turn skips for missing models into errors")
+    group.addoption("--bench-configs", type=Path, default=Path("configs"), metavar="DIR",
+                    help="experiment matrix directory (default: configs)")
+    group.addoption("--bench-dataset", type=Path, default=None, metavar="PATH",
+                    help="data set directory (corpus.jsonl + questions.jsonl) used by every condition")
+    group.addoption("--bench-cache-dir", type=Path, default=None, metavar="DIR",
+                    help="artifact cache (default: $HARNESS_CACHE_DIR or .cache/harness)")
+    group.addoption("--bench-reports-dir", type=Path, default=Path("reports"), metavar="DIR",
+                    help="where run reports go (default: reports)")
+    group.addoption("--bench-run-id", default=None, metavar="ID", help="name of this run's report folder")
+    group.addoption("--bench-strict", action="store_true",
+                    help="a condition whose model is missing fails instead of skipping")
+    group.addoption("--bench-max-questions", type=_positive_int, default=None, metavar="N",
+                    help="answer only the first N test questions (quick mode)")
+    group.addoption("--bench-rescore", action="store_true",
+                    help="re-evaluate scores and gates from stored generations; never generate")
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise ValueError(f"must be >= 1, got {value}")
+    return value
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "bench_gate: a statistical gate over stored per-question results")
+    config.stash[SESSION_KEY] = BenchSession.from_pytest(config)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    for param in _PARAMS:
+        if param in metafunc.fixturenames:
+            session = metafunc.config.stash[SESSION_KEY]
+            try:
+                names = session.condition_names(candidates_only=param == "candidate_name")
+            except HarnessError as exc:
+                raise pytest.UsageError(str(exc)) from None
+            metafunc.parametrize(param, names, ids=names)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is None:
+            continue
+        for param in _PARAMS:
+            if param in callspec.params:
+                session = item.config.stash[SESSION_KEY]
+                item.extra_keyword_matches.update(session.keywords(callspec.params[param]))
+
+
+@pytest.fixture(scope="session")
+def bench_session(request: pytest.FixtureRequest) -> BenchSession:
+    """The run: options, the experiment matrix, and every condition's result (computed once)."""
+    return request.config.stash[SESSION_KEY]
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    session = config.stash.get(SESSION_KEY, None)
+    if session is not None and session.ran_any:
+        path = session.finish()
+        terminalreporter.write_sep("-", "benchmark report")
+        terminalreporter.write_line(f"reports written to {path}")

@@ -278,7 +278,8 @@ class Condition:
     generation: GenerationConfig = field(default_factory=GenerationConfig)
     scoring: ScoringConfig = field(default_factory=ScoringConfig)
     gate: GateConfig = field(default_factory=GateConfig)
-    tags: tuple[str, ...] = ()
+    # Extra pytest keywords, so `pytest benchmarks -k hybrid_3b` selects hybrid_science_3b.
+    aliases: tuple[str, ...] = ()
     # Free-form notes (e.g. the portfolio's Notes column); never interpreted.
     notes: Mapping[str, str] = field(default_factory=dict)
 

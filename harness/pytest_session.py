@@ -1,0 +1,120 @@
+"""State of one benchmark run inside pytest: options, matrix, results computed once per condition."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from harness.config import Matrix, load_matrix
+from harness.errors import HarnessError, ModelUnavailable
+
+if TYPE_CHECKING:
+    from harness.run import ConditionResult, RunOptions
+
+__all__ = ["BenchSession"]
+
+
+@dataclass(kw_only=True)
+class BenchSession:
+    options: RunOptions
+    progress: Callable[[str], None]
+    _matrix: Matrix | None = None
+    _results: dict[str, ConditionResult | BaseException] = field(default_factory=dict)
+
+    @classmethod
+    def from_pytest(cls, config: pytest.Config) -> BenchSession:
+        from harness.run import RunOptions, new_run_id
+
+        opts = RunOptions(
+            configs_dir=config.getoption("bench_configs"),
+            dataset=config.getoption("bench_dataset"),
+            cache_dir=config.getoption("bench_cache_dir"),
+            reports_dir=config.getoption("bench_reports_dir"),
+            run_id=config.getoption("bench_run_id") or new_run_id(),
+            strict=config.getoption("bench_strict"),
+            max_questions=config.getoption("bench_max_questions"),
+            rescore=config.getoption("bench_rescore"),
+        )
+        return cls(options=opts, progress=_terminal_progress(config))
+
+    @property
+    def matrix(self) -> Matrix:
+        if self._matrix is None:
+            self._matrix = load_matrix(self.options.configs_dir)
+        return self._matrix
+
+    def condition_names(self, *, candidates_only: bool = False) -> list[str]:
+        names = self.matrix.names()
+        if candidates_only:
+            names = [n for n in names if self.matrix.condition(n).gate.promote]
+        return names
+
+    def keywords(self, name: str) -> set[str]:
+        cond = self.matrix.condition(name)
+        return {name, cond.size_group, f"role_{cond.role}", *cond.aliases}
+
+    @property
+    def ran_any(self) -> bool:
+        return bool(self._results)
+
+    def result(self, name: str) -> ConditionResult:
+        """The condition's result; a missing model skips (or fails under --bench-strict)."""
+        if name not in self._results:
+            self._results[name] = self._run(name)
+        outcome = self._results[name]
+        if isinstance(outcome, ModelUnavailable):
+            message = f"{outcome.reason}; to run it: {outcome.remedy}"
+            if self.options.strict:
+                pytest.fail(f"--bench-strict: {message}", pytrace=False)
+            pytest.skip(message)
+        if isinstance(outcome, BaseException):
+            pytest.fail(f"{name}: {outcome}", pytrace=False)
+        return outcome
+
+    def _run(self, name: str) -> ConditionResult | BaseException:
+        from harness.run import run_condition
+
+        try:
+            return run_condition(self.matrix.condition(name), self.options, self.progress)
+        except HarnessError as exc:
+            return exc
+
+    def finish(self) -> Path:
+        """Write the run index and point reports/latest at this run."""
+        run_dir = self.options.reports_dir / self.options.run_id
+        run_dir.mkdir(parents=True, exist_ok=True)
+        index = {name: _outcome(o) for name, o in self._results.items()}
+        (run_dir / "run.json").write_text(json.dumps({"run_id": self.options.run_id, "conditions": index}, indent=2) + "\n")
+        _link_latest(self.options.reports_dir, self.options.run_id)
+        return run_dir
+
+
+def _outcome(outcome: Any) -> dict[str, Any]:
+    if isinstance(outcome, ModelUnavailable):
+        return {"status": "skipped", "reason": outcome.reason, "remedy": outcome.remedy}
+    if isinstance(outcome, BaseException):
+        return {"status": "error", "error": str(outcome)}
+    return {"status": "ok", "dir": str(outcome.out_dir), "summary": outcome.summary}
+
+
+def _link_latest(reports: Path, run_id: str) -> None:
+    latest = reports / "latest"
+    tmp = reports / f".latest-{os.getpid()}"
+    tmp.unlink(missing_ok=True)
+    tmp.symlink_to(run_id)
+    os.replace(tmp, latest)
+
+
+def _terminal_progress(config: pytest.Config) -> Callable[[str], None]:
+    def write(message: str) -> None:
+        reporter = config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(message)
+
+    return write

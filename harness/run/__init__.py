@@ -1,0 +1,33 @@
+"""Running conditions end to end, for the pytest plugin and the CLI.
+
+The pipeline is imported lazily: the pytest plugin imports this package at start-up and must
+stay cheap (no torch, faiss or llama_cpp until a benchmark asks for a result).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from harness.run._options import RunOptions, new_run_id
+
+if TYPE_CHECKING:
+    from harness.run._availability import check_condition
+    from harness.run._pipeline import ConditionResult, run_condition
+    from harness.run._provenance import provenance
+
+__all__ = ["ConditionResult", "RunOptions", "check_condition", "new_run_id", "provenance", "run_condition"]
+
+_LAZY = {
+    "ConditionResult": "harness.run._pipeline",
+    "run_condition": "harness.run._pipeline",
+    "check_condition": "harness.run._availability",
+    "provenance": "harness.run._provenance",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'harness.run' has no attribute {name!r}")

@@ -1,0 +1,80 @@
+"""Answer questions through a backend, journaling every generation as it is produced.
+
+A run killed mid-way resumes from the journal: no question is answered twice and none is lost.
+A journal record is reused only when its request (prompt, settings) is byte-for-byte the same.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict
+from pathlib import Path
+
+from harness.backends import Backend, Generation, GenerationRequest
+from harness.cache import JsonlJournal
+
+__all__ = ["generate_journaled", "request_hash"]
+
+Progress = Callable[[str], None]
+
+
+def request_hash(request: GenerationRequest) -> str:
+    payload = json.dumps(asdict(request), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def generate_journaled(
+    backend: Backend,
+    requests: Sequence[GenerationRequest],
+    journal_path: Path,
+    *,
+    batch_size: int,
+    progress: Progress,
+    label: str,
+) -> list[Generation]:
+    """Generations for ``requests`` in order, from the journal where possible."""
+    journal = JsonlJournal(journal_path)
+    done = _load(journal, requests)
+    pending = [r for r in requests if r.qid not in done]
+    if done:
+        progress(f"{label}: {len(done)} of {len(requests)} answers reused from the journal")
+    started, finished = time.monotonic(), 0
+    for start in range(0, len(pending), batch_size):
+        batch = pending[start : start + batch_size]
+        for req, gen in zip(batch, backend.generate(batch), strict=True):
+            journal.append({"request_hash": request_hash(req), "generation": _to_json(gen)})
+            done[req.qid] = gen
+        finished += len(batch)
+        progress(_eta(label, finished, len(pending), time.monotonic() - started))
+    return [done[r.qid] for r in requests]
+
+
+def _load(journal: JsonlJournal, requests: Sequence[GenerationRequest]) -> dict[str, Generation]:
+    wanted = {r.qid: request_hash(r) for r in requests}
+    done: dict[str, Generation] = {}
+    for row in journal.read():
+        gen = row.get("generation") or {}
+        qid = gen.get("qid")
+        # Errors are retried on the next run rather than frozen into the journal.
+        if qid in wanted and row.get("request_hash") == wanted[qid] and not gen.get("error"):
+            done[qid] = _from_json(gen)
+    return done
+
+
+def _to_json(gen: Generation) -> dict[str, object]:
+    data = asdict(gen)
+    data["extra"] = dict(gen.extra)
+    return data
+
+
+def _from_json(data: Mapping[str, object]) -> Generation:
+    return Generation(**data)  # type: ignore[arg-type]
+
+
+def _eta(label: str, done: int, total: int, elapsed: float) -> str:
+    rate = done / elapsed if elapsed > 0 else 0.0
+    remaining = (total - done) / rate if rate > 0 else 0.0
+    return f"{label}: generated {done}/{total} ({100 * done / max(total, 1):.0f}%) {rate:.2f} q/s ETA {remaining:.0f}s"

@@ -1,0 +1,135 @@
+"""Run one condition end to end: data -> splits -> index -> model -> answers -> scores -> files."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from harness.backends import Generation, GenerationRequest, create_backend
+from harness.cache import Cache, default_cache_dir, stage_key
+from harness.config import Condition
+from harness.data import Question
+from harness.errors import BackendError
+from harness.prompting import build_request
+from harness.retrieval import Passage
+from harness.run._availability import check_condition
+from harness.run._generate import generate_journaled
+from harness.run._options import RunOptions
+from harness.run._records import build_record
+from harness.run._stages import gold_passages, prepare_index, prepare_model, prepare_splits, resolve_dataset
+from harness.run._write import write_condition
+
+__all__ = ["ConditionResult", "run_condition"]
+
+GENERATIONS_VERSION = "1"
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConditionResult:
+    condition: Condition
+    records: tuple[dict[str, Any], ...]
+    summary: dict[str, Any]
+    out_dir: Path
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def run_condition(cond: Condition, opts: RunOptions, progress: Progress = lambda _m: None) -> ConditionResult:
+    """Everything needed for one condition; each stage is cached by content."""
+    check_condition(cond)
+    cache = Cache(opts.cache_dir or default_cache_dir())
+    timings: dict[str, float] = {}
+    say = _prefixed(cond.name, progress)
+    with _timed(timings, "data"):
+        dataset = resolve_dataset(cond, opts.dataset)
+        splits = prepare_splits(cond, dataset, cache, say)
+    with _timed(timings, "retrieval_index"):
+        index = prepare_index(cond, dataset, cache, say)
+    with _timed(timings, "adaptation"):
+        served = prepare_model(cond, splits, cache, say)
+    questions = _test_questions(splits.test, cond.data.max_test_questions, opts.max_questions)
+    with _timed(timings, "retrieval"):
+        shown = _passages(cond, questions, index, dataset)
+    with _timed(timings, "generation"):
+        generations, identity = _generate(cond, questions, shown, served.path, cache, say)
+    with _timed(timings, "scoring"):
+        records = tuple(build_record(cond, q, p, g, cond.scoring) for q, p, g in zip(questions, shown, generations, strict=True))
+    context = {
+        "dataset": {"tag": dataset.tag, "content_hash": dataset.content_hash, "documents": len(dataset.corpus)},
+        "splits": {"seed": splits.seed, "train": len(splits.train), "val": len(splits.val), "test": len(splits.test)},
+        "model": identity,
+        "retrieval": index.describe() if index is not None else {"mode": cond.retrieval.mode},
+        "adaptation": served.adaptation,
+        "timings_s": timings,
+    }
+    out_dir, summary = write_condition(cond, opts, records, context)
+    return ConditionResult(condition=cond, records=records, summary=summary, out_dir=out_dir, timings=timings)
+
+
+def _test_questions(test: Sequence[Question], *limits: int | None) -> list[Question]:
+    caps = [n for n in limits if n is not None]
+    return list(test[: min(caps)] if caps else test)
+
+
+def _passages(cond: Condition, questions: Sequence[Question], index: Any, dataset: Any) -> list[list[Passage]]:
+    if cond.retrieval.mode == "off":
+        return [[] for _ in questions]
+    if cond.retrieval.mode == "gold_context":
+        return [gold_passages(q, dataset) for q in questions]
+    return list(index.search([q.question for q in questions], cond.retrieval.top_k))
+
+
+def _generate(
+    cond: Condition,
+    questions: Sequence[Question],
+    shown: Sequence[Sequence[Passage]],
+    model_path: Path | None,
+    cache: Cache,
+    say: Progress,
+) -> tuple[list[Generation], dict[str, Any]]:
+    requests: list[GenerationRequest] = [
+        build_request(q.qid, q.question, p or None, cond.generation) for q, p in zip(questions, shown, strict=True)
+    ]
+    backend = create_backend(cond.model, cond.generation, model_path=model_path)
+    try:
+        identity = dict(backend.describe())
+        key = stage_key("generations", GENERATIONS_VERSION, model=identity, generation=cond.generation)
+        journal = cache.root / "generations" / f"{key}.jsonl"
+        gens = generate_journaled(
+            backend, requests, journal, batch_size=cond.generation.batch_size, progress=say, label="answers"
+        )
+    finally:
+        backend.close()
+    _check_error_rate(cond, gens)
+    return gens, identity
+
+
+def _check_error_rate(cond: Condition, gens: Sequence[Generation]) -> None:
+    errors = [g for g in gens if g.error]
+    if gens and len(errors) / len(gens) > cond.gate.max_error_rate:
+        first = errors[0]
+        raise BackendError(
+            f"{cond.name}: {len(errors)} of {len(gens)} generations failed (limit gate.max_error_rate="
+            f"{cond.gate.max_error_rate:g}); first: {first.qid}: {first.error}. Answers that succeeded are journaled "
+            "and reused on the next run"
+        )
+
+
+def _prefixed(name: str, progress: Progress) -> Progress:
+    return lambda message: progress(f"[{name}] {message}")
+
+
+class _timed:
+    """Context manager adding the wall time of a stage to ``timings``."""
+
+    def __init__(self, timings: dict[str, float], stage: str) -> None:
+        self.timings, self.stage = timings, stage
+
+    def __enter__(self) -> None:
+        self.start = time.perf_counter()
+
+    def __exit__(self, *exc: object) -> None:
+        self.timings[self.stage] = round(time.perf_counter() - self.start, 3)

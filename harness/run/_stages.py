@@ -1,0 +1,74 @@
+"""The stages before generation: data set, splits, retrieval index, served model."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from harness.cache import Cache, stage_key
+from harness.config import Condition
+from harness.retrieval import Chunk, Passage
+from harness.data import Dataset, Question, Splits, build_splits, check_leaks, load_dataset, load_splits, write_splits
+
+__all__ = ["ServedModel", "gold_passages", "prepare_index", "prepare_model", "prepare_splits", "resolve_dataset"]
+
+SPLITS_VERSION = "1"
+Progress = Callable[[str], None]
+
+
+def resolve_dataset(cond: Condition, override: Path | None) -> Dataset:
+    path = override if override is not None else Path(cond.data.dataset)
+    tag = cond.data.tag if override is None else path.name
+    return load_dataset(path, tag=tag)
+
+
+def prepare_splits(cond: Condition, dataset: Dataset, cache: Cache, progress: Progress) -> Splits:
+    """Build (or reuse) the stratified splits, then fail the run on any leak."""
+    key = stage_key("splits", SPLITS_VERSION, dataset=dataset.content_hash, data=cond.data, tag=dataset.tag)
+
+    def build(out: Path) -> None:
+        progress(f"splits: building {dataset.tag} with seed {cond.data.split_seed}")
+        splits = build_splits(dataset, cond.data)
+        check_leaks(splits, cond.data.near_duplicate_threshold)
+        write_splits(splits, out)
+
+    entry = cache.get_or_build("splits", key, build)
+    return load_splits(entry, dataset.tag, dataset=dataset)
+
+
+def prepare_index(cond: Condition, dataset: Dataset, cache: Cache, progress: Progress) -> Any | None:
+    if cond.retrieval.mode != "faiss":
+        return None
+    from harness.retrieval import RetrievalIndex
+
+    progress(f"retrieval: index over {len(dataset.corpus)} documents")
+    return RetrievalIndex.build(dataset.corpus, cond.retrieval, cache)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ServedModel:
+    """The file (if any) the backend should load, and the adaptation metadata behind it."""
+
+    path: Path | None
+    adaptation: dict[str, Any] | None = None
+
+
+def prepare_model(cond: Condition, splits: Splits, cache: Cache, progress: Progress) -> ServedModel:
+    if not cond.adaptation.enabled:
+        return ServedModel(path=None)
+    from harness.adapt import adapt
+
+    adapted = adapt(cond, splits, cache.root, progress=progress)
+    path = adapted.serve_path(cond.model.quantization) if cond.model.provider == "llama_cpp" else None
+    meta = json.loads(json.dumps(dict(adapted.metadata), default=str))
+    return ServedModel(path=path, adaptation={"artifact_dir": str(adapted.artifact_dir), "reused": adapted.reused, **meta})
+
+
+def gold_passages(question: Question, dataset: Dataset) -> list[Passage]:
+    """Context stuffing for API comparators: the gold documents themselves, whole."""
+    docs = [dataset.document(d) for d in question.gold_doc_ids]
+    chunks = [Chunk(chunk_id=f"{d.doc_id}::full", doc_id=d.doc_id, title=d.title, text=d.text) for d in docs]
+    return [Passage(chunk=c, rank=i, score=1.0) for i, c in enumerate(chunks, start=1)]

@@ -1,0 +1,101 @@
+"""Write one condition's results: per-question JSONL, a versioned result JSON, a Markdown summary."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from harness.cache import atomic_write_text
+from harness.config import Condition
+from harness.run._options import RunOptions
+from harness.run._provenance import provenance
+
+__all__ = ["RESULT_SCHEMA_VERSION", "summarise", "write_condition"]
+
+RESULT_SCHEMA_VERSION = 1
+
+
+def write_condition(
+    cond: Condition, opts: RunOptions, records: Sequence[Mapping[str, Any]], context: Mapping[str, Any]
+) -> tuple[Path, dict[str, Any]]:
+    out = opts.reports_dir / opts.run_id / cond.name
+    out.mkdir(parents=True, exist_ok=True)
+    lines = "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in records)
+    atomic_write_text(out / "results.jsonl", lines)
+    summary = summarise(records)
+    result = {
+        "schema_version": RESULT_SCHEMA_VERSION,
+        "run_id": opts.run_id,
+        "condition": asdict(cond),
+        "summary": summary,
+        **context,
+        "provenance": provenance(),
+    }
+    atomic_write_text(out / "result.json", json.dumps(result, indent=2, sort_keys=True, default=_jsonable) + "\n")
+    atomic_write_text(out / "summary.md", _markdown(cond, summary, context))
+    return out, summary
+
+
+def summarise(records: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    from harness.metrics import aggregate
+
+    scored = [r for r in records if not r.get("error")]
+    summary = dict(aggregate(scored)) if scored else {}
+    summary["n_questions"] = len(records)
+    summary["n_errors"] = len(records) - len(scored)
+    return summary
+
+
+def _jsonable(value: object) -> object:
+    if isinstance(value, Mapping):
+        return dict(value)
+    if isinstance(value, Path):
+        return str(value)
+    return str(value)
+
+
+_HEADLINE = (
+    ("exact_match", "Exact match"),
+    ("f1", "Token F1"),
+    ("source_hit", "Citation hit (a gold document was shown)"),
+    ("cited_source_hit", "Cited a gold document"),
+    ("citation_coverage", "Citation grounding coverage"),
+    ("abstention_recall", "Refusal recall on unanswerable"),
+    ("abstention_precision", "Refusal precision"),
+    ("over_refusal_rate", "Over-refusal on answerable"),
+    ("hit_at_k", "Retrieval hit@k"),
+    ("mrr", "Retrieval MRR"),
+    ("latency_p50_s", "Latency p50 (s)"),
+    ("latency_p95_s", "Latency p95 (s)"),
+)
+
+
+def _markdown(cond: Condition, summary: Mapping[str, Any], context: Mapping[str, Any]) -> str:
+    model = context.get("model", {})
+    rows = [f"| {label} | {_fmt(summary.get(key))} |" for key, label in _HEADLINE if key in summary]
+    return "\n".join(
+        [
+            f"# {cond.name}",
+            "",
+            cond.description,
+            "",
+            f"- size group: `{cond.size_group}`, role: `{cond.role}`",
+            f"- model: `{cond.model.identity}` ({model.get('path', model.get('model', ''))})",
+            f"- questions: {summary.get('n_questions')} (errors: {summary.get('n_errors')})",
+            f"- data: `{context['dataset']['tag']}` sha256 `{str(context['dataset']['content_hash'])[:12]}`, split seed {context['splits']['seed']}",
+            "",
+            "| metric | value |",
+            "| --- | --- |",
+            *rows,
+            "",
+        ]
+    )
+
+
+def _fmt(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    return "n/a" if value is None else str(value)
