@@ -21,21 +21,50 @@ _PARAMS = ("condition_name", "candidate_name")
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("bench", "model-adaptation benchmark harness")
-    group.addoption("--bench-configs", type=Path, default=Path("configs"), metavar="DIR",
-                    help="experiment matrix directory (default: configs)")
-    group.addoption("--bench-dataset", type=Path, default=None, metavar="PATH",
-                    help="data set directory (corpus.jsonl + questions.jsonl) used by every condition")
-    group.addoption("--bench-cache-dir", type=Path, default=None, metavar="DIR",
-                    help="artifact cache (default: $HARNESS_CACHE_DIR or .cache/harness)")
-    group.addoption("--bench-reports-dir", type=Path, default=Path("reports"), metavar="DIR",
-                    help="where run reports go (default: reports)")
+    group.addoption(
+        "--bench-configs",
+        type=Path,
+        default=Path("configs"),
+        metavar="DIR",
+        help="experiment matrix directory (default: configs)",
+    )
+    group.addoption(
+        "--bench-dataset",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="data set directory (corpus.jsonl + questions.jsonl) used by every condition",
+    )
+    group.addoption(
+        "--bench-cache-dir",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="artifact cache (default: $HARNESS_CACHE_DIR or .cache/harness)",
+    )
+    group.addoption(
+        "--bench-reports-dir",
+        type=Path,
+        default=Path("reports"),
+        metavar="DIR",
+        help="where run reports go (default: reports)",
+    )
     group.addoption("--bench-run-id", default=None, metavar="ID", help="name of this run's report folder")
-    group.addoption("--bench-strict", action="store_true",
-                    help="a condition whose model is missing fails instead of skipping")
-    group.addoption("--bench-max-questions", type=_positive_int, default=None, metavar="N",
-                    help="answer only the first N test questions (quick mode)")
-    group.addoption("--bench-rescore", action="store_true",
-                    help="re-evaluate scores and gates from stored generations; never generate")
+    group.addoption(
+        "--bench-strict", action="store_true", help="a condition whose model is missing fails instead of skipping"
+    )
+    group.addoption(
+        "--bench-max-questions",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="answer only the first N test questions (quick mode)",
+    )
+    group.addoption(
+        "--bench-rescore",
+        action="store_true",
+        help="re-evaluate scores and gates from stored generations; never generate",
+    )
 
 
 def _positive_int(text: str) -> int:

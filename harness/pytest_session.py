@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from collections.abc import Callable
@@ -15,6 +16,7 @@ from harness.config import Matrix, load_matrix
 from harness.errors import HarnessError, ModelUnavailable
 
 if TYPE_CHECKING:
+    from harness.gates import GateOutcome, ResultSet
     from harness.run import ConditionResult, RunOptions
 
 __all__ = ["BenchSession"]
@@ -26,6 +28,7 @@ class BenchSession:
     progress: Callable[[str], None]
     _matrix: Matrix | None = None
     _results: dict[str, ConditionResult | BaseException] = field(default_factory=dict)
+    _gates: dict[str, GateOutcome] = field(default_factory=dict)
 
     @classmethod
     def from_pytest(cls, config: pytest.Config) -> BenchSession:
@@ -63,11 +66,15 @@ class BenchSession:
     def ran_any(self) -> bool:
         return bool(self._results)
 
-    def result(self, name: str) -> ConditionResult:
-        """The condition's result; a missing model skips (or fails under --bench-strict)."""
-        if name not in self._results:
-            self._results[name] = self._run(name)
-        outcome = self._results[name]
+    def result(self, name: str, *, quantization: str | None = None) -> ConditionResult:
+        """The condition's result; a missing model skips (or fails under --bench-strict).
+
+        ``quantization`` runs the same condition served at another exported level.
+        """
+        key = name if quantization is None else f"{name}@{quantization}"
+        if key not in self._results:
+            self._results[key] = self._run(name, quantization)
+        outcome = self._results[key]
         if isinstance(outcome, ModelUnavailable):
             message = f"{outcome.reason}; to run it: {outcome.remedy}"
             if self.options.strict:
@@ -77,11 +84,38 @@ class BenchSession:
             pytest.fail(f"{name}: {outcome}", pytrace=False)
         return outcome
 
-    def _run(self, name: str) -> ConditionResult | BaseException:
+    def result_set(self, name: str, *, quantization: str | None = None) -> ResultSet:
+        from harness.gates import ResultSet
+
+        result = self.result(name, quantization=quantization)
+        cond = result.condition
+        return ResultSet(
+            condition=cond.name,
+            size_group=cond.size_group,
+            quantization=cond.model.quantization,
+            records=result.records,
+        )
+
+    def speed_and_size(self, name: str, quantization: str) -> dict[str, Any]:
+        """File size and tokens/s of one exported level, for the side-by-side table."""
+        result = self.result(name, quantization=quantization)
+        path = (result.context.get("model") or {}).get("path")
+        size = Path(path).stat().st_size if path and Path(path).exists() else None
+        return {"file_bytes": size, "tokens_per_s": result.summary.get("tokens_per_s")}
+
+    def record_gate(self, key: str, outcome: GateOutcome) -> None:
+        self._gates[key] = outcome
+
+    def _run(self, name: str, quantization: str | None = None) -> ConditionResult | BaseException:
         from harness.run import run_condition
 
+        cond = self.matrix.condition(name)
+        if quantization is not None:
+            cond = dataclasses.replace(cond, model=dataclasses.replace(cond.model, quantization=quantization))
         try:
-            return run_condition(self.matrix.condition(name), self.options, self.progress)
+            return run_condition(
+                cond, self.options, self.progress, label=None if quantization is None else f"{name}@{quantization}"
+            )
         except HarnessError as exc:
             return exc
 
@@ -90,7 +124,9 @@ class BenchSession:
         run_dir = self.options.reports_dir / self.options.run_id
         run_dir.mkdir(parents=True, exist_ok=True)
         index = {name: _outcome(o) for name, o in self._results.items()}
-        (run_dir / "run.json").write_text(json.dumps({"run_id": self.options.run_id, "conditions": index}, indent=2) + "\n")
+        gates = {key: o.to_dict() for key, o in self._gates.items()}
+        body = {"run_id": self.options.run_id, "conditions": index, "gates": gates}
+        (run_dir / "run.json").write_text(json.dumps(body, indent=2, default=str) + "\n")
         _link_latest(self.options.reports_dir, self.options.run_id)
         return run_dir
 

@@ -60,7 +60,7 @@ def test_invalid_yaml_names_the_file(configs: Path) -> None:
 
 def test_yaml_tags_that_run_code_are_refused(configs: Path) -> None:
     (configs / "evil.yaml").write_text("size_group: !!python/object/apply:os.system ['true']\n")
-    with pytest.raises(ConfigError, match="evil.yaml: not valid YAML"):
+    with pytest.raises(ConfigError, match=r"evil\.yaml: not valid YAML"):
         load_matrix(configs)
 
 
@@ -73,5 +73,7 @@ def test_name_must_match_file(configs: Path) -> None:
 def test_baseline_must_be_in_its_group(configs: Path) -> None:
     defaults = configs / "defaults.yaml"
     defaults.write_text(defaults.read_text().replace("baseline: rag_baseline_3b", "baseline: rag_baseline_0p5"))
-    with pytest.raises(ConfigError, match="size_groups.3b.baseline='rag_baseline_0p5' must name a condition in group 3b"):
+    with pytest.raises(
+        ConfigError, match=r"size_groups\.3b\.baseline='rag_baseline_0p5' must name a condition in group 3b"
+    ):
         load_matrix(configs)

@@ -12,9 +12,16 @@ from harness.errors import ConfigError
 
 CONFIGS = Path(__file__).resolve().parents[2] / "configs"
 PORTFOLIO = {
-    "rag_baseline_0p5", "lora_science_0p5_ft", "hybrid_science_0p5",
-    "rag_baseline_3b", "lora_science_3b_ft", "hybrid_science_3b",
-    "cloud_eval_v1", "rag_baseline_tiny", "lora_tiny_ft", "hybrid_tiny",
+    "rag_baseline_0p5",
+    "lora_science_0p5_ft",
+    "hybrid_science_0p5",
+    "rag_baseline_3b",
+    "lora_science_3b_ft",
+    "hybrid_science_3b",
+    "cloud_eval_v1",
+    "rag_baseline_tiny",
+    "lora_tiny_ft",
+    "hybrid_tiny",
 }
 
 
@@ -40,7 +47,11 @@ def test_size_groups_order_0p5_before_3b() -> None:
 
 @pytest.mark.parametrize(
     ("condition", "baseline"),
-    [("hybrid_science_3b", "rag_baseline_3b"), ("lora_science_0p5_ft", "rag_baseline_0p5"), ("hybrid_tiny", "rag_baseline_tiny")],
+    [
+        ("hybrid_science_3b", "rag_baseline_3b"),
+        ("lora_science_0p5_ft", "rag_baseline_0p5"),
+        ("hybrid_tiny", "rag_baseline_tiny"),
+    ],
 )
 def test_baseline_is_the_same_size_rag(condition: str, baseline: str) -> None:
     assert load_matrix(CONFIGS).baseline_of(condition).name == baseline
@@ -49,7 +60,7 @@ def test_baseline_is_the_same_size_rag(condition: str, baseline: str) -> None:
 def test_comparing_across_size_groups_is_refused() -> None:
     matrix = load_matrix(CONFIGS)
     matrix.check_comparable("hybrid_science_3b", "rag_baseline_3b")
-    with pytest.raises(ConfigError, match="size group 3b.*size group 0p5"):
+    with pytest.raises(ConfigError, match=r"size group 3b.*size group 0p5"):
         matrix.check_comparable("hybrid_science_3b", "rag_baseline_0p5")
 
 

@@ -31,8 +31,16 @@ def run(args: argparse.Namespace) -> int:
             status, why = "runnable", ""
         except ModelUnavailable as exc:
             status, why = "skips", f"{exc.reason}; to run it: {exc.remedy}"
-        rows.append({"condition": name, "size_group": cond.size_group, "role": cond.role,
-                     "model": cond.model.identity, "status": status, "reason": why})
+        rows.append(
+            {
+                "condition": name,
+                "size_group": cond.size_group,
+                "role": cond.role,
+                "model": cond.model.identity,
+                "status": status,
+                "reason": why,
+            }
+        )
     if args.json:
         print(json.dumps(rows, indent=2))
         return 0

@@ -74,7 +74,9 @@ def load_matrix(root: str | Path = "configs") -> Matrix:
     raw = read_yaml(defaults_path)
     unknown = set(raw) - {"defaults", "size_groups"}
     if unknown:
-        raise ConfigError(f"{defaults_path}: unknown top-level key(s) {sorted(unknown)}; expected defaults, size_groups")
+        raise ConfigError(
+            f"{defaults_path}: unknown top-level key(s) {sorted(unknown)}; expected defaults, size_groups"
+        )
     groups = _load_groups(defaults_path, raw.get("size_groups") or {})
     defaults = raw.get("defaults") or {}
     conditions = {}
@@ -126,7 +128,9 @@ def _check_groups(path: Path, groups: Mapping[str, SizeGroup], conditions: Mappi
     for gname, group in groups.items():
         base = conditions.get(group.baseline)
         if base is None or base.size_group != gname:
-            raise ConfigError(f"{path}: size_groups.{gname}.baseline={group.baseline!r} must name a condition in group {gname}")
+            raise ConfigError(
+                f"{path}: size_groups.{gname}.baseline={group.baseline!r} must name a condition in group {gname}"
+            )
 
 
 def _deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:

@@ -1,1 +1,19 @@
-"""gates"""
+"""Gates: promotion, quantisation regression and budgets, over stored per-question results."""
+
+from harness.gates._budgets import budget_gate
+from harness.gates._outcome import GateOutcome, GateRefused
+from harness.gates._promotion import FACTUALITY_METRIC, check_comparable, promotion_gate
+from harness.gates._quantization import quantization_gate
+from harness.gates._results import ResultSet, load_result_set
+
+__all__ = [
+    "FACTUALITY_METRIC",
+    "GateOutcome",
+    "GateRefused",
+    "ResultSet",
+    "budget_gate",
+    "check_comparable",
+    "load_result_set",
+    "promotion_gate",
+    "quantization_gate",
+]

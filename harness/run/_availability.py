@@ -47,7 +47,7 @@ def _check_training_base(cond: Condition) -> None:
         from huggingface_hub import snapshot_download
 
         snapshot_download(base, local_files_only=True)
-    except Exception:  # noqa: BLE001 - any failure means "not in the local cache"
+    except Exception:
         raise ModelUnavailable(
             f"{cond.name}: base model {base!r} is not in the local Hugging Face cache and the hub is unreachable",
             f"huggingface-cli download {base}  (or set adaptation.base_model to a local directory)",

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from harness.backends import Backend, Generation, GenerationRequest
 from harness.cache import JsonlJournal
+from harness.errors import HarnessError
 
 __all__ = ["generate_journaled", "request_hash"]
 
@@ -34,11 +35,20 @@ def generate_journaled(
     batch_size: int,
     progress: Progress,
     label: str,
+    rescore: bool = False,
 ) -> list[Generation]:
-    """Generations for ``requests`` in order, from the journal where possible."""
+    """Generations for ``requests`` in order, from the journal where possible.
+
+    With ``rescore`` nothing is generated: every answer must already be in the journal.
+    """
     journal = JsonlJournal(journal_path)
     done = _load(journal, requests)
     pending = [r for r in requests if r.qid not in done]
+    if rescore and pending:
+        raise HarnessError(
+            f"--bench-rescore: {len(pending)} of {len(requests)} questions have no stored answer "
+            f"(first: {pending[0].qid}); run once without --bench-rescore to generate them"
+        )
     if done:
         progress(f"{label}: {len(done)} of {len(requests)} answers reused from the journal")
     started, finished = time.monotonic(), 0

@@ -34,15 +34,23 @@ class ConditionResult:
     records: tuple[dict[str, Any], ...]
     summary: dict[str, Any]
     out_dir: Path
+    context: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def run_condition(cond: Condition, opts: RunOptions, progress: Progress = lambda _m: None) -> ConditionResult:
-    """Everything needed for one condition; each stage is cached by content."""
+def run_condition(
+    cond: Condition, opts: RunOptions, progress: Progress = lambda _m: None, *, label: str | None = None
+) -> ConditionResult:
+    """Everything needed for one condition; each stage is cached by content.
+
+    ``label`` names the report folder when one condition runs in several variants
+    (e.g. ``hybrid_tiny@Q8_0``); it defaults to the condition name.
+    """
     check_condition(cond)
     cache = Cache(opts.cache_dir or default_cache_dir())
     timings: dict[str, float] = {}
-    say = _prefixed(cond.name, progress)
+    label = label or cond.name
+    say = _prefixed(label, progress)
     with _timed(timings, "data"):
         dataset = resolve_dataset(cond, opts.dataset)
         splits = prepare_splits(cond, dataset, cache, say)
@@ -54,9 +62,11 @@ def run_condition(cond: Condition, opts: RunOptions, progress: Progress = lambda
     with _timed(timings, "retrieval"):
         shown = _passages(cond, questions, index, dataset)
     with _timed(timings, "generation"):
-        generations, identity = _generate(cond, questions, shown, served.path, cache, say)
+        generations, identity = _generate(cond, questions, shown, served.path, cache, say, rescore=opts.rescore)
     with _timed(timings, "scoring"):
-        records = tuple(build_record(cond, q, p, g, cond.scoring) for q, p, g in zip(questions, shown, generations, strict=True))
+        records = tuple(
+            build_record(cond, q, p, g, cond.scoring) for q, p, g in zip(questions, shown, generations, strict=True)
+        )
     context = {
         "dataset": {"tag": dataset.tag, "content_hash": dataset.content_hash, "documents": len(dataset.corpus)},
         "splits": {"seed": splits.seed, "train": len(splits.train), "val": len(splits.val), "test": len(splits.test)},
@@ -65,8 +75,10 @@ def run_condition(cond: Condition, opts: RunOptions, progress: Progress = lambda
         "adaptation": served.adaptation,
         "timings_s": timings,
     }
-    out_dir, summary = write_condition(cond, opts, records, context)
-    return ConditionResult(condition=cond, records=records, summary=summary, out_dir=out_dir, timings=timings)
+    out_dir, summary = write_condition(cond, opts, records, context, label=label)
+    return ConditionResult(
+        condition=cond, records=records, summary=summary, out_dir=out_dir, context=context, timings=timings
+    )
 
 
 def _test_questions(test: Sequence[Question], *limits: int | None) -> list[Question]:
@@ -89,6 +101,8 @@ def _generate(
     model_path: Path | None,
     cache: Cache,
     say: Progress,
+    *,
+    rescore: bool,
 ) -> tuple[list[Generation], dict[str, Any]]:
     requests: list[GenerationRequest] = [
         build_request(q.qid, q.question, p or None, cond.generation) for q, p in zip(questions, shown, strict=True)
@@ -99,7 +113,13 @@ def _generate(
         key = stage_key("generations", GENERATIONS_VERSION, model=identity, generation=cond.generation)
         journal = cache.root / "generations" / f"{key}.jsonl"
         gens = generate_journaled(
-            backend, requests, journal, batch_size=cond.generation.batch_size, progress=say, label="answers"
+            backend,
+            requests,
+            journal,
+            batch_size=cond.generation.batch_size,
+            progress=say,
+            label="answers",
+            rescore=rescore,
         )
     finally:
         backend.close()

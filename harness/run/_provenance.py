@@ -12,8 +12,21 @@ from pathlib import Path
 __all__ = ["git_info", "hardware_info", "package_versions", "provenance"]
 
 _PACKAGES = (
-    "adapt-bench-harness", "torch", "transformers", "peft", "trl", "llama-cpp-python", "gguf", "faiss-cpu",
-    "sentence-transformers", "numpy", "scipy", "statsmodels", "pytest", "ollama", "openai",
+    "adapt-bench-harness",
+    "torch",
+    "transformers",
+    "peft",
+    "trl",
+    "llama-cpp-python",
+    "gguf",
+    "faiss-cpu",
+    "sentence-transformers",
+    "numpy",
+    "scipy",
+    "statsmodels",
+    "pytest",
+    "ollama",
+    "openai",
 )
 
 
@@ -26,7 +39,8 @@ def _git(*args: str, cwd: Path) -> str | None:
 
 
 @cache
-def git_info(root: Path = Path.cwd()) -> dict[str, object]:
+def git_info(root: Path | None = None) -> dict[str, object]:
+    root = root or Path.cwd()
     commit = _git("rev-parse", "HEAD", cwd=root)
     status = _git("status", "--porcelain", "--untracked-files=no", cwd=root)
     return {"commit": commit, "dirty": bool(status) if status is not None else None}

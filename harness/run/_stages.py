@@ -10,8 +10,8 @@ from typing import Any
 
 from harness.cache import Cache, stage_key
 from harness.config import Condition
-from harness.retrieval import Chunk, Passage
 from harness.data import Dataset, Question, Splits, build_splits, check_leaks, load_dataset, load_splits, write_splits
+from harness.retrieval import Chunk, Passage
 
 __all__ = ["ServedModel", "gold_passages", "prepare_index", "prepare_model", "prepare_splits", "resolve_dataset"]
 
@@ -64,7 +64,9 @@ def prepare_model(cond: Condition, splits: Splits, cache: Cache, progress: Progr
     adapted = adapt(cond, splits, cache.root, progress=progress)
     path = adapted.serve_path(cond.model.quantization) if cond.model.provider == "llama_cpp" else None
     meta = json.loads(json.dumps(dict(adapted.metadata), default=str))
-    return ServedModel(path=path, adaptation={"artifact_dir": str(adapted.artifact_dir), "reused": adapted.reused, **meta})
+    return ServedModel(
+        path=path, adaptation={"artifact_dir": str(adapted.artifact_dir), "reused": adapted.reused, **meta}
+    )
 
 
 def gold_passages(question: Question, dataset: Dataset) -> list[Passage]:

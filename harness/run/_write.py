@@ -19,9 +19,14 @@ RESULT_SCHEMA_VERSION = 1
 
 
 def write_condition(
-    cond: Condition, opts: RunOptions, records: Sequence[Mapping[str, Any]], context: Mapping[str, Any]
+    cond: Condition,
+    opts: RunOptions,
+    records: Sequence[Mapping[str, Any]],
+    context: Mapping[str, Any],
+    *,
+    label: str,
 ) -> tuple[Path, dict[str, Any]]:
-    out = opts.reports_dir / opts.run_id / cond.name
+    out = opts.reports_dir / opts.run_id / label
     out.mkdir(parents=True, exist_ok=True)
     lines = "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in records)
     atomic_write_text(out / "results.jsonl", lines)
@@ -29,6 +34,7 @@ def write_condition(
     result = {
         "schema_version": RESULT_SCHEMA_VERSION,
         "run_id": opts.run_id,
+        "label": label,
         "condition": asdict(cond),
         "summary": summary,
         **context,
@@ -85,7 +91,7 @@ def _markdown(cond: Condition, summary: Mapping[str, Any], context: Mapping[str,
             f"- size group: `{cond.size_group}`, role: `{cond.role}`",
             f"- model: `{cond.model.identity}` ({model.get('path', model.get('model', ''))})",
             f"- questions: {summary.get('n_questions')} (errors: {summary.get('n_errors')})",
-            f"- data: `{context['dataset']['tag']}` sha256 `{str(context['dataset']['content_hash'])[:12]}`, split seed {context['splits']['seed']}",
+            _data_line(context),
             "",
             "| metric | value |",
             "| --- | --- |",
@@ -99,3 +105,8 @@ def _fmt(value: object) -> str:
     if isinstance(value, float):
         return f"{value:.3f}"
     return "n/a" if value is None else str(value)
+
+
+def _data_line(context: Mapping[str, Any]) -> str:
+    data, splits = context["dataset"], context["splits"]
+    return f"- data: `{data['tag']}` sha256 `{str(data['content_hash'])[:12]}`, split seed {splits['seed']}"

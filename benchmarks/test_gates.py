@@ -1,0 +1,64 @@
+"""The science, as assertions: a candidate must beat its same-size RAG baseline, and quantisation
+must not cost factuality beyond a margin. CI fails when a candidate is not better.
+
+Gates read stored per-question results; ``--bench-rescore`` re-evaluates them without generating.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from harness.gates import budget_gate, promotion_gate, quantization_gate
+from harness.pytest_session import BenchSession
+
+
+@pytest.mark.bench_gate
+def test_promotion_gate(candidate_name: str, bench_session: BenchSession) -> None:
+    candidate = bench_session.result(candidate_name)
+    baseline = bench_session.matrix.baseline_of(candidate_name)
+    outcome = promotion_gate(
+        bench_session.result_set(candidate_name),
+        bench_session.result_set(baseline.name),
+        candidate.condition.gate,
+        candidate.condition.scoring,
+    )
+    bench_session.record_gate(candidate_name, outcome)
+    assert outcome.passed, outcome.message
+
+
+@pytest.mark.bench_gate
+def test_quantization_regression(candidate_name: str, bench_session: BenchSession) -> None:
+    cond = bench_session.matrix.condition(candidate_name)
+    levels = [q for q in cond.adaptation.export_quantizations if q != "F16"]
+    if cond.model.provider != "llama_cpp" or "F16" not in cond.adaptation.export_quantizations:
+        pytest.skip(f"{candidate_name}: quantisation levels are compared for llama.cpp exports that include F16")
+    reference = bench_session.result_set(candidate_name, quantization="F16")
+    failures = []
+    for level in levels:
+        outcome = quantization_gate(
+            reference,
+            bench_session.result_set(candidate_name, quantization=level),
+            cond.gate,
+            cond.scoring,
+            extras=bench_session.speed_and_size(candidate_name, level),
+        )
+        bench_session.record_gate(f"{candidate_name}@{level}", outcome)
+        if not outcome.passed:
+            failures.append(outcome.message)
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.bench_gate
+def test_budgets(condition_name: str, bench_session: BenchSession) -> None:
+    cond = bench_session.matrix.condition(condition_name)
+    if cond.gate.latency_p95_budget_s is None and cond.gate.memory_budget_mb is None:
+        pytest.skip(f"{condition_name}: no latency or memory budget configured")
+    result = bench_session.result(condition_name)
+    outcome = budget_gate(
+        condition_name,
+        cond.gate,
+        latency_p95_s=result.summary.get("latency_p95_s"),
+        peak_rss_mb=result.summary.get("peak_rss_mb"),
+    )
+    bench_session.record_gate(condition_name, outcome)
+    assert outcome.passed, outcome.message

@@ -1,0 +1,53 @@
+"""The pytest plugin, driven through pytester as a user would drive it."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def bench_dir(pytester: pytest.Pytester) -> pytest.Pytester:
+    shutil.copy(ROOT / "benchmarks" / "test_conditions.py", pytester.path / "test_conditions.py")
+    shutil.copytree(ROOT / "configs", pytester.path / "configs")
+    return pytester
+
+
+def test_options_form_one_group(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest("--help")
+    result.stdout.fnmatch_lines(["model-adaptation benchmark harness:", "*--bench-dataset=PATH*", "*--bench-strict*"])
+
+
+def test_every_condition_is_a_parametrized_case_with_its_name(bench_dir: pytest.Pytester) -> None:
+    result = bench_dir.runpytest("--collect-only", "-q")
+    result.stdout.fnmatch_lines(["*test_answers_every_test_question?rag_baseline_tiny?*", "*?hybrid_science_3b?*"])
+
+
+def test_k_hybrid_3b_selects_the_3b_hybrid_only(bench_dir: pytest.Pytester) -> None:
+    result = bench_dir.runpytest("--collect-only", "-q", "-k", "hybrid_3b")
+    result.stdout.fnmatch_lines(["*[[]hybrid_science_3b[]]*", "*2/20 tests collected*"])
+
+
+def test_missing_model_skips_with_the_reason_and_the_remedy(bench_dir: pytest.Pytester) -> None:
+    result = bench_dir.runpytest("-k", "hybrid_3b", "-rs", "--bench-reports-dir", str(bench_dir.path / "reports"))
+    result.assert_outcomes(skipped=2)
+    result.stdout.fnmatch_lines(["*Qwen/Qwen2.5-3B-Instruct*huggingface-cli download Qwen/Qwen2.5-3B-Instruct*"])
+
+
+def test_strict_turns_the_skip_into_a_failure_without_traceback(bench_dir: pytest.Pytester) -> None:
+    result = bench_dir.runpytest("-k", "hybrid_3b", "--bench-strict", "--bench-reports-dir", str(bench_dir.path / "r"))
+    result.assert_outcomes(failed=2)
+    result.stdout.fnmatch_lines(["*--bench-strict: hybrid_science_3b: base model 'Qwen/Qwen2.5-3B-Instruct'*"])
+    assert "Traceback" not in result.stdout.str()
+
+
+def test_malformed_config_is_a_usage_error(bench_dir: pytest.Pytester) -> None:
+    cfg = bench_dir.path / "configs" / "rag_baseline_tiny.yaml"
+    cfg.write_text(cfg.read_text() + "retrieval: {top_k: 0}\n")
+    result = bench_dir.runpytest("--collect-only")
+    result.stderr.fnmatch_lines(["*rag_baseline_tiny.yaml: retrieval.top_k=0 must be >= 1*"])
+    assert result.ret == pytest.ExitCode.USAGE_ERROR

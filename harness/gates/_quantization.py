@@ -1,0 +1,51 @@
+"""Quantisation regression: each level non-inferior to F16 on factuality, within a margin."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from harness.config import GateConfig, ScoringConfig
+from harness.gates._outcome import GateOutcome
+from harness.gates._promotion import FACTUALITY_METRIC, check_comparable
+from harness.gates._results import ResultSet
+
+__all__ = ["quantization_gate"]
+
+
+def quantization_gate(
+    reference: ResultSet,
+    level: ResultSet,
+    gate: GateConfig,
+    scoring: ScoringConfig,
+    *,
+    extras: Mapping[str, object] | None = None,
+) -> GateOutcome:
+    """Paired non-inferiority: the CI lower bound of (level - reference) must exceed -margin."""
+    from harness.stats import compare, pair_by_qid
+
+    # Levels differ in quantisation by design; they must still be the same size group.
+    check_comparable(reference, level, allow_quantization_mismatch=True)
+    a, b = pair_by_qid(reference.scores(FACTUALITY_METRIC), level.scores(FACTUALITY_METRIC))
+    cmp = compare(
+        [100 * x for x in a],
+        [100 * x for x in b],
+        metric=FACTUALITY_METRIC,
+        binary=False,
+        resamples=scoring.bootstrap_resamples,
+        confidence=scoring.confidence,
+        seed=scoring.seed,
+    )
+    margin = gate.quantization_margin_pp
+    passed = cmp.ci_low > -margin
+    verdict = "non-inferior" if passed else "REGRESSION"
+    message = (
+        f"{level.condition}@{level.quantization} vs {reference.quantization}: Δ factuality {cmp.difference:+.1f} pp "
+        f"({100 * cmp.confidence:.0f}% CI {cmp.ci_low:+.1f}..{cmp.ci_high:+.1f}, n={cmp.n}) {verdict} "
+        f"at margin -{margin:g} pp"
+    )
+    return GateOutcome(
+        gate="quantization",
+        passed=passed,
+        message=message,
+        numbers={"comparison": cmp.to_dict(), "margin_pp": margin, **(extras or {})},
+    )

@@ -1,0 +1,64 @@
+"""A condition's stored per-question results, as gates see them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from harness.errors import DataError
+
+__all__ = ["ResultSet", "load_result_set"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ResultSet:
+    """Per-question records of one condition plus what identifies its arm."""
+
+    condition: str
+    size_group: str
+    quantization: str
+    records: tuple[Mapping[str, Any], ...]
+
+    def scores(self, metric: str) -> dict[str, float]:
+        """qid -> value for scored items where the metric applies (errors and None excluded)."""
+        out = {}
+        for r in self.records:
+            value = r.get(metric)
+            if (not r.get("error") and isinstance(value, (int, float)) and not isinstance(value, bool)) or (
+                isinstance(value, bool) and not r.get("error")
+            ):
+                out[str(r["qid"])] = float(value)
+        return out
+
+    def mean(self, metric: str) -> float | None:
+        values = list(self.scores(metric).values())
+        return sum(values) / len(values) if values else None
+
+
+def load_result_set(result_dir: Path) -> ResultSet:
+    """Read ``result.json`` + ``results.jsonl`` written by a run (for --bench-rescore and the CLI)."""
+    try:
+        meta = json.loads((result_dir / "result.json").read_text(encoding="utf-8"))
+        lines = (result_dir / "results.jsonl").read_text(encoding="utf-8").splitlines()
+    except (OSError, json.JSONDecodeError) as exc:
+        raise DataError(f"{result_dir}: cannot read stored results ({exc}); re-run the condition") from None
+    cond = meta["condition"]
+    return ResultSet(
+        condition=cond["name"],
+        size_group=cond["size_group"],
+        quantization=cond["model"]["quantization"],
+        records=tuple(_parse(result_dir / "results.jsonl", lines)),
+    )
+
+
+def _parse(path: Path, lines: Sequence[str]) -> list[Mapping[str, Any]]:
+    rows = []
+    for n, line in enumerate(lines, start=1):
+        try:
+            rows.append(json.loads(line))
+        except json.JSONDecodeError:
+            raise DataError(f"{path}:{n}: not valid JSON; the file is damaged, re-run the condition") from None
+    return rows
