@@ -120,15 +120,36 @@ class BenchSession:
             return exc
 
     def finish(self) -> Path:
-        """Write the run index and point reports/latest at this run."""
+        """Write the run index and report, and point reports/latest at this run."""
+        from harness.report import write_run_report
+        from harness.run import provenance
+
         run_dir = self.options.reports_dir / self.options.run_id
         run_dir.mkdir(parents=True, exist_ok=True)
         index = {name: _outcome(o) for name, o in self._results.items()}
         gates = {key: o.to_dict() for key, o in self._gates.items()}
         body = {"run_id": self.options.run_id, "conditions": index, "gates": gates}
         (run_dir / "run.json").write_text(json.dumps(body, indent=2, default=str) + "\n")
+        entries = [_entry(label, o) for label, o in self._results.items() if not isinstance(o, BaseException)]
+        if entries:
+            order = sorted(self.matrix.size_groups, key=lambda g: self.matrix.size_groups[g].order)
+            write_run_report(run_dir, entries, gates, group_order=order, provenance=provenance())
         _link_latest(self.options.reports_dir, self.options.run_id)
         return run_dir
+
+
+def _entry(label: str, result: ConditionResult) -> dict[str, Any]:
+    cond = result.condition
+    return {
+        "label": label,
+        "condition": cond.name,
+        "size_group": cond.size_group,
+        "role": cond.role,
+        "quantization": cond.model.quantization,
+        "summary": result.summary,
+        "records": result.records,
+        **{k: result.context.get(k) for k in ("model", "dataset", "splits", "timings_s")},
+    }
 
 
 def _outcome(outcome: Any) -> dict[str, Any]:
