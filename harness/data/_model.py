@@ -61,3 +61,4 @@ class Splits:
     train: tuple[Question, ...]
     val: tuple[Question, ...]
     test: tuple[Question, ...]
+    ratios: tuple[float, float, float] = (0.70, 0.15, 0.15)  # recorded next to the seed; the split files need it
