@@ -20,6 +20,9 @@ COMMANDS: dict[str, str] = {
     "import": "harness.cli._import",
     "split": "harness.cli._split",
     "conditions": "harness.cli._conditions",
+    "score": "harness.cli._score",
+    "compare": "harness.cli._compare",
+    "verify": "harness.cli._verify",
 }
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from harness.config import GateConfig, ScoringConfig
 from harness.gates._outcome import GateOutcome, GateRefused
-from harness.gates._results import ResultSet
+from harness.gates._results import ResultSet, paired_scores
 
 __all__ = ["FACTUALITY_METRIC", "check_comparable", "promotion_gate"]
 
@@ -30,10 +30,10 @@ def check_comparable(a: ResultSet, b: ResultSet, *, allow_quantization_mismatch:
 
 
 def promotion_gate(candidate: ResultSet, baseline: ResultSet, gate: GateConfig, scoring: ScoringConfig) -> GateOutcome:
-    from harness.stats import compare, pair_by_qid
+    from harness.stats import compare
 
     check_comparable(candidate, baseline)
-    a, b = pair_by_qid(baseline.scores(FACTUALITY_METRIC), candidate.scores(FACTUALITY_METRIC))
+    a, b, excluded = paired_scores(baseline, candidate, FACTUALITY_METRIC)
     cmp = compare(
         [100 * x for x in a],
         [100 * x for x in b],
@@ -56,6 +56,7 @@ def promotion_gate(candidate: ResultSet, baseline: ResultSet, gate: GateConfig, 
     numbers = {
         "comparison": cmp.to_dict(),
         "citation_coverage": coverage,
+        "excluded_errors": excluded,
         "thresholds": {"delta_pp": gate.min_factuality_delta_pp, "coverage": gate.min_citation_coverage},
     }
     return GateOutcome(gate="promotion", passed=delta_ok and coverage_ok, message="; ".join(parts), numbers=numbers)

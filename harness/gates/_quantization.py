@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from harness.config import GateConfig, ScoringConfig
 from harness.gates._outcome import GateOutcome
 from harness.gates._promotion import FACTUALITY_METRIC, check_comparable
-from harness.gates._results import ResultSet
+from harness.gates._results import ResultSet, paired_scores
 
 __all__ = ["quantization_gate"]
 
@@ -21,11 +21,11 @@ def quantization_gate(
     extras: Mapping[str, object] | None = None,
 ) -> GateOutcome:
     """Paired non-inferiority: the CI lower bound of (level - reference) must exceed -margin."""
-    from harness.stats import compare, pair_by_qid
+    from harness.stats import compare
 
     # Levels differ in quantisation by design; they must still be the same size group.
     check_comparable(reference, level, allow_quantization_mismatch=True)
-    a, b = pair_by_qid(reference.scores(FACTUALITY_METRIC), level.scores(FACTUALITY_METRIC))
+    a, b, excluded = paired_scores(reference, level, FACTUALITY_METRIC)
     cmp = compare(
         [100 * x for x in a],
         [100 * x for x in b],
@@ -47,5 +47,5 @@ def quantization_gate(
         gate="quantization",
         passed=passed,
         message=message,
-        numbers={"comparison": cmp.to_dict(), "margin_pp": margin, **(extras or {})},
+        numbers={"comparison": cmp.to_dict(), "margin_pp": margin, "excluded_errors": excluded, **(extras or {})},
     )

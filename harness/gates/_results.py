@@ -10,7 +10,7 @@ from typing import Any
 
 from harness.errors import DataError
 
-__all__ = ["ResultSet", "load_result_set"]
+__all__ = ["ResultSet", "load_result_set", "paired_scores"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -32,6 +32,9 @@ class ResultSet:
             ):
                 out[str(r["qid"])] = float(value)
         return out
+
+    def errored(self) -> set[str]:
+        return {str(r["qid"]) for r in self.records if r.get("error")}
 
     def mean(self, metric: str) -> float | None:
         values = list(self.scores(metric).values())
@@ -62,3 +65,18 @@ def _parse(path: Path, lines: Sequence[str]) -> list[Mapping[str, Any]]:
         except json.JSONDecodeError:
             raise DataError(f"{path}:{n}: not valid JSON; the file is damaged, re-run the condition") from None
     return rows
+
+
+def paired_scores(a: ResultSet, b: ResultSet, metric: str) -> tuple[list[float], list[float], int]:
+    """Aligned per-question scores of both arms, and how many questions were excluded.
+
+    A question that errored in either arm is left out of both (an error is not a wrong answer);
+    any other mismatch of question sets is refused by ``pair_by_qid``.
+    """
+    from harness.stats import pair_by_qid
+
+    errored = a.errored() | b.errored()
+    sa = {q: v for q, v in a.scores(metric).items() if q not in errored}
+    sb = {q: v for q, v in b.scores(metric).items() if q not in errored}
+    xa, xb = pair_by_qid(sa, sb, labels=(a.condition, b.condition))
+    return [float(x) for x in xa], [float(x) for x in xb], len(errored)

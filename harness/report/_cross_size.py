@@ -8,7 +8,7 @@ from typing import Any
 __all__ = ["PASS_METRIC", "cross_size_rows", "cross_size_table"]
 
 # A question passes when it is answered correctly or correctly refused (CRAG score +1).
-PASS_METRIC = "crag_score"
+PASS_METRIC = "crag"
 _ROLES = (("base", "Base"), ("rag", "RAG"), ("ft", "FT"), ("ft_rag", "FT+RAG"))
 
 

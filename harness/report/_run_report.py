@@ -155,7 +155,7 @@ def _task_type_chart(entries: Sequence[Mapping[str, Any]]) -> str:
     for e in entries:
         types = sorted({str(r.get("task_type")) for r in e["records"]})
         for t in types:
-            values = _values([r for r in e["records"] if r.get("task_type") == t], "crag_score")
+            values = _values([r for r in e["records"] if r.get("task_type") == t], "crag")
             if values:
                 bars.append(Bar(label=f"{e['label']} / {t}", value=(sum(values) / len(values) + 1) / 2))
     return bar_chart("Per task type: pass-equivalent score ((CRAG + 1) / 2)", bars)

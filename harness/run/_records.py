@@ -61,4 +61,6 @@ def _answer_metrics(
     from harness.metrics import ItemContext, score_item
 
     ctx = ItemContext(question=question, generation=generation, passages=tuple(passages))
-    return score_item(ctx, scoring)
+    scores = score_item(ctx, scoring)
+    scores.pop("answerable", None)  # the record keeps the question's boolean, not the metric's 1.0
+    return scores
