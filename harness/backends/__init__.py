@@ -1,1 +1,25 @@
-"""backends"""
+"""Inference backends: one batch interface over llama.cpp, Ollama, transformers and OpenAI-compatible servers.
+
+Importing this package is cheap: engines are imported by the factory that needs them.
+"""
+
+from harness.backends._embedded import EMBEDDED_NAME, embedded_gguf_path
+from harness.backends._hashing import file_sha256
+from harness.backends._redact import redact
+from harness.backends._registry import AVAILABILITY_CHECKS, BACKENDS, check_available, create_backend
+from harness.backends._types import Backend, Generation, GenerationRequest, Message
+
+__all__ = [
+    "AVAILABILITY_CHECKS",
+    "BACKENDS",
+    "EMBEDDED_NAME",
+    "Backend",
+    "Generation",
+    "GenerationRequest",
+    "Message",
+    "check_available",
+    "create_backend",
+    "embedded_gguf_path",
+    "file_sha256",
+    "redact",
+]

@@ -1,0 +1,144 @@
+"""Ollama backend: a model tag served by an Ollama server, through the ``ollama`` client."""
+
+from __future__ import annotations
+
+import json
+import os
+import urllib.request
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from harness.backends._batch import Completion, chat_messages, finish_reason, generate_each
+from harness.backends._deps import check_installed, package_version, require
+from harness.backends._net import PROBE_TIMEOUT_S, normalize_url
+from harness.backends._types import Generation, GenerationRequest
+from harness.config._schema import GenerationConfig, ModelSpec
+from harness.errors import BackendError, ConfigError, ModelUnavailable
+
+__all__ = ["DEFAULT_HOST", "OllamaBackend", "check", "create", "ollama_host"]
+
+DEFAULT_HOST = "http://127.0.0.1:11434"
+_SERVE = "start the server with `ollama serve`, or set OLLAMA_HOST (or model.host) to where it runs"
+
+
+def ollama_host(spec: ModelSpec) -> str:
+    """``model.host``, else ``$OLLAMA_HOST``, else the local default; always ``http://host:port``."""
+    return normalize_url(spec.host or os.environ.get("OLLAMA_HOST") or DEFAULT_HOST, default_port=11434)
+
+
+def check(spec: ModelSpec, *, model_path: Path | None = None) -> None:
+    """The server answers within a second or two and has the tag pulled."""
+    _no_model_path(model_path)
+    check_installed("ollama")
+    host = ollama_host(spec)
+    if _full_tag(spec.name) not in pulled_models(host):
+        raise ModelUnavailable(f"Ollama model name={spec.name} is not pulled on {host}", f"ollama pull {spec.name}")
+
+
+def create(spec: ModelSpec, generation: GenerationConfig, *, model_path: Path | None = None) -> OllamaBackend:
+    _no_model_path(model_path)
+    return OllamaBackend(spec, generation)
+
+
+def pulled_models(host: str, timeout_s: float = PROBE_TIMEOUT_S) -> dict[str, Mapping[str, Any]]:
+    """Tag -> model record from ``GET /api/tags``; ModelUnavailable when the server does not answer."""
+    try:
+        with urllib.request.urlopen(f"{host}/api/tags", timeout=timeout_s) as response:
+            payload = json.load(response)
+    except (OSError, ValueError) as exc:
+        raise ModelUnavailable(f"Ollama server not reachable at host={host} ({exc})", _SERVE) from exc
+    return {str(m.get("name") or m.get("model")): m for m in payload.get("models", [])}
+
+
+def _full_tag(name: str) -> str:
+    return name if ":" in name else f"{name}:latest"
+
+
+def _no_model_path(model_path: Path | None) -> None:
+    if model_path is not None:
+        raise ConfigError(f"model_path={model_path} is not supported by provider ollama; `ollama create` a tag from it")
+
+
+class OllamaBackend:
+    """Chat requests to one Ollama tag; the client holds no model in this process."""
+
+    def __init__(self, spec: ModelSpec, generation: GenerationConfig) -> None:
+        ollama = require("ollama")
+        self._spec, self._host = spec, ollama_host(spec)
+        self._client: Any = ollama.Client(host=self._host, timeout=generation.timeout_s)
+        self._timeout_s = generation.timeout_s
+        self._version = package_version("ollama")
+
+    def generate(self, requests: Sequence[GenerationRequest]) -> list[Generation]:
+        if self._client is None:
+            raise BackendError(f"ollama backend for {self._spec.name} is closed; create a new one")
+        return generate_each(requests, self._complete, self._explain)
+
+    def describe(self) -> Mapping[str, object]:
+        record = self._model_record()
+        details = record.get("details") or {}
+        return {
+            "provider": "ollama",
+            "model": self._spec.name,
+            "host": self._host,
+            "digest": record.get("digest", "unknown"),
+            "quantization": _quantization(self._spec, details),
+            "engine": "ollama",
+            "client_version": self._version,
+            "n_ctx": self._spec.context_length,
+        }
+
+    def close(self) -> None:
+        self._client = None
+
+    def _complete(self, request: GenerationRequest) -> Completion:
+        response = self._client.chat(
+            model=self._spec.name,
+            messages=chat_messages(request.messages),
+            options=self._options(request),
+            format="json" if request.json_output else "",
+        )
+        return _completion(response)
+
+    def _options(self, request: GenerationRequest) -> dict[str, object]:
+        return {
+            "temperature": request.temperature,
+            "top_p": request.top_p,
+            "seed": request.seed,
+            "num_predict": request.max_tokens,
+            "repeat_penalty": request.repeat_penalty,
+            "stop": list(request.stop),
+            "num_ctx": self._spec.context_length,  # Ollama's default window silently truncates long prompts
+        }
+
+    def _explain(self, exc: BaseException) -> str:
+        if "Timeout" in type(exc).__name__:
+            return f"Ollama did not answer within generation.timeout_s={self._timeout_s:g}; raise it"
+        if isinstance(exc, ConnectionError):
+            return f"Ollama server at {self._host} went away ({exc}); {_SERVE}"
+        return f"Ollama failed: {type(exc).__name__}: {exc}"
+
+    def _model_record(self) -> Mapping[str, Any]:
+        try:
+            return pulled_models(self._host).get(_full_tag(self._spec.name), {})
+        except ModelUnavailable:
+            return {}
+
+
+def _quantization(spec: ModelSpec, details: Mapping[str, Any]) -> str:
+    if spec.quantization != "unknown":
+        return spec.quantization
+    return str(details.get("quantization_level") or "unknown")
+
+
+def _completion(response: Any) -> Completion:
+    seconds = (response.eval_duration or 0) / 1e9
+    count = int(response.eval_count or 0)
+    return Completion(
+        text=str(response.message.content or ""),
+        prompt_tokens=int(response.prompt_eval_count or 0),
+        completion_tokens=count,
+        finish_reason=finish_reason(response.done_reason),
+        extra={"engine_tokens_per_s": round(count / seconds, 3)} if seconds > 0 else {},
+    )

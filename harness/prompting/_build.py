@@ -1,0 +1,63 @@
+"""Turn a question and its retrieved passages into chat messages and a generation request."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from harness.backends._types import GenerationRequest, Message
+from harness.config._schema import GenerationConfig
+from harness.errors import HarnessError
+from harness.prompting._templates import NO_RETRIEVAL_SYSTEM_PROMPT, SYSTEM_PROMPT
+from harness.retrieval._types import Passage
+
+__all__ = ["build_messages", "build_request", "format_passages"]
+
+NO_PASSAGES = "(no passages were found)"
+# Repeated after the question: small models follow the rules better when they are the last thing read.
+RAG_REMINDER = "Answer from the passages above and cite them as [n]."
+
+
+def format_passages(passages: Sequence[Passage]) -> str:
+    """``[n] Title: text`` blocks separated by blank lines; ``n`` is the passage's 1-based rank."""
+    _check_ranks(passages)
+    if not passages:
+        return NO_PASSAGES
+    return "\n\n".join(f"[{p.rank}] {_one_line(p.chunk.title)}: {p.chunk.text.strip()}" for p in passages)
+
+
+def build_messages(question: str, passages: Sequence[Passage] | None) -> tuple[Message, ...]:
+    """System rules plus one user turn. ``passages=None`` means retrieval is off (closed-book)."""
+    if passages is None:
+        return (
+            Message(role="system", content=NO_RETRIEVAL_SYSTEM_PROMPT),
+            Message(role="user", content=f"Question: {question.strip()}"),
+        )
+    user = f"Passages:\n{format_passages(passages)}\n\nQuestion: {question.strip()}\n{RAG_REMINDER}"
+    return (Message(role="system", content=SYSTEM_PROMPT), Message(role="user", content=user))
+
+
+def build_request(
+    qid: str, question: str, passages: Sequence[Passage] | None, generation: GenerationConfig
+) -> GenerationRequest:
+    """The request for one test question, with the condition's decoding settings."""
+    return GenerationRequest(
+        qid=qid,
+        messages=build_messages(question, passages),
+        max_tokens=generation.max_tokens,
+        temperature=generation.temperature,
+        top_p=generation.top_p,
+        repeat_penalty=generation.repeat_penalty,
+        seed=generation.seed,
+        stop=generation.stop,
+    )
+
+
+def _check_ranks(passages: Sequence[Passage]) -> None:
+    # Citation scoring maps a marker [n] back to the passage with rank n, so ranks must be 1..n in order.
+    ranks = [p.rank for p in passages]
+    if ranks != list(range(1, len(ranks) + 1)):
+        raise HarnessError(f"passage ranks={ranks} must be 1..{len(ranks)} in order; number passages by 1-based rank")
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
