@@ -171,7 +171,14 @@ def _link_latest(reports: Path, run_id: str) -> None:
 def _terminal_progress(config: pytest.Config) -> Callable[[str], None]:
     def write(message: str) -> None:
         reporter = config.pluginmanager.get_plugin("terminalreporter")
-        if reporter is not None:
+        capture = config.pluginmanager.get_plugin("capturemanager")
+        if reporter is None:
+            return
+        if capture is None:
+            reporter.write_line(message)
+            return
+        # Output is captured while a test runs; progress must reach the terminal anyway (as live logs do).
+        with capture.global_and_fixture_disabled():
             reporter.write_line(message)
 
     return write
