@@ -103,6 +103,21 @@ class BenchSession:
         size = Path(path).stat().st_size if path and Path(path).exists() else None
         return {"file_bytes": size, "tokens_per_s": result.summary.get("tokens_per_s")}
 
+    def latency_probe(self, name: str, n: int = 8) -> tuple[Callable[[], None], Callable[[], None]]:
+        """(call, close): ``call`` answers the next of the condition's first ``n`` real prompts."""
+        from harness.backends import create_backend
+
+        result = self.result(name)
+        cond = result.condition
+        requests = list(result.requests[:n])
+        backend = create_backend(cond.model, cond.generation, model_path=result.model_path)
+        position = iter(range(10**9))
+
+        def call() -> None:
+            backend.generate([requests[next(position) % len(requests)]])
+
+        return call, backend.close
+
     def record_gate(self, key: str, outcome: GateOutcome) -> None:
         self._gates[key] = outcome
 

@@ -36,6 +36,9 @@ class ConditionResult:
     out_dir: Path
     context: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    # What was sent, and to which file: lets the latency benchmark replay real prompts.
+    requests: tuple[GenerationRequest, ...] = ()
+    model_path: Path | None = None
 
 
 def run_condition(
@@ -62,7 +65,10 @@ def run_condition(
     with _timed(timings, "retrieval"):
         shown = _passages(cond, questions, index, dataset)
     with _timed(timings, "generation"):
-        generations, identity = _generate(cond, questions, shown, served.path, cache, say, rescore=opts.rescore)
+        requests = tuple(
+            build_request(q.qid, q.question, p or None, cond.generation) for q, p in zip(questions, shown, strict=True)
+        )
+        generations, identity = _generate(cond, requests, served.path, cache, say, rescore=opts.rescore)
     with _timed(timings, "scoring"):
         records = tuple(
             build_record(cond, q, p, g, cond.scoring) for q, p, g in zip(questions, shown, generations, strict=True)
@@ -75,10 +81,25 @@ def run_condition(
         "adaptation": served.adaptation,
         "timings_s": timings,
     }
+    context["peak_rss_mb"] = peak_rss_mb()
     out_dir, summary = write_condition(cond, opts, records, context, label=label)
     return ConditionResult(
-        condition=cond, records=records, summary=summary, out_dir=out_dir, context=context, timings=timings
+        condition=cond,
+        records=records,
+        summary=summary,
+        out_dir=out_dir,
+        context=context,
+        timings=timings,
+        requests=requests,
+        model_path=served.path,
     )
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process so far (Linux reports KiB)."""
+    import resource
+
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 def _test_questions(test: Sequence[Question], *limits: int | None) -> list[Question]:
@@ -96,17 +117,13 @@ def _passages(cond: Condition, questions: Sequence[Question], index: Any, datase
 
 def _generate(
     cond: Condition,
-    questions: Sequence[Question],
-    shown: Sequence[Sequence[Passage]],
+    requests: Sequence[GenerationRequest],
     model_path: Path | None,
     cache: Cache,
     say: Progress,
     *,
     rescore: bool,
 ) -> tuple[list[Generation], dict[str, Any]]:
-    requests: list[GenerationRequest] = [
-        build_request(q.qid, q.question, p or None, cond.generation) for q, p in zip(questions, shown, strict=True)
-    ]
     backend = create_backend(cond.model, cond.generation, model_path=model_path)
     try:
         identity = dict(backend.describe())

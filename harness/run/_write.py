@@ -31,6 +31,7 @@ def write_condition(
     lines = "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in records)
     atomic_write_text(out / "results.jsonl", lines)
     summary = summarise(records)
+    summary["peak_rss_mb"] = context.get("peak_rss_mb")
     result = {
         "schema_version": RESULT_SCHEMA_VERSION,
         "run_id": opts.run_id,
