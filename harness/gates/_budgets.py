@@ -11,7 +11,8 @@ __all__ = ["budget_gate"]
 def budget_gate(
     condition: str, gate: GateConfig, *, latency_p95_s: float | None, peak_rss_mb: float | None
 ) -> GateOutcome:
-    failures, notes = [], []
+    failures: list[str] = []
+    notes: list[str] = []
     for label, value, budget, unit in (
         ("latency p95", latency_p95_s, gate.latency_p95_budget_s, "s"),
         ("peak RSS", peak_rss_mb, gate.memory_budget_mb, "MB"),

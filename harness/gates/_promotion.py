@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from harness.config import GateConfig, ScoringConfig
 from harness.gates._outcome import GateOutcome, GateRefused
-from harness.gates._results import ResultSet, paired_scores
+from harness.gates._results import ResultSet, factuality_comparison
 
 __all__ = ["FACTUALITY_METRIC", "check_comparable", "promotion_gate"]
 
@@ -30,19 +30,8 @@ def check_comparable(a: ResultSet, b: ResultSet, *, allow_quantization_mismatch:
 
 
 def promotion_gate(candidate: ResultSet, baseline: ResultSet, gate: GateConfig, scoring: ScoringConfig) -> GateOutcome:
-    from harness.stats import compare
-
     check_comparable(candidate, baseline)
-    a, b, excluded = paired_scores(baseline, candidate, FACTUALITY_METRIC)
-    cmp = compare(
-        [100 * x for x in a],
-        [100 * x for x in b],
-        metric=FACTUALITY_METRIC,
-        binary=False,
-        resamples=scoring.bootstrap_resamples,
-        confidence=scoring.confidence,
-        seed=scoring.seed,
-    )
+    cmp, excluded = factuality_comparison(baseline, candidate, FACTUALITY_METRIC, scoring)
     coverage = candidate.mean(COVERAGE_METRIC)
     p = cmp.p_values.get("wilcoxon", min(cmp.p_values.values()))
     delta_ok = cmp.difference >= gate.min_factuality_delta_pp and cmp.ci_low > 0

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from harness.config import GateConfig, ScoringConfig
 from harness.gates._outcome import GateOutcome
 from harness.gates._promotion import FACTUALITY_METRIC, check_comparable
-from harness.gates._results import ResultSet, paired_scores
+from harness.gates._results import ResultSet, factuality_comparison
 
 __all__ = ["quantization_gate"]
 
@@ -21,20 +21,9 @@ def quantization_gate(
     extras: Mapping[str, object] | None = None,
 ) -> GateOutcome:
     """Paired non-inferiority: the CI lower bound of (level - reference) must exceed -margin."""
-    from harness.stats import compare
-
     # Levels differ in quantisation by design; they must still be the same size group.
     check_comparable(reference, level, allow_quantization_mismatch=True)
-    a, b, excluded = paired_scores(reference, level, FACTUALITY_METRIC)
-    cmp = compare(
-        [100 * x for x in a],
-        [100 * x for x in b],
-        metric=FACTUALITY_METRIC,
-        binary=False,
-        resamples=scoring.bootstrap_resamples,
-        confidence=scoring.confidence,
-        seed=scoring.seed,
-    )
+    cmp, excluded = factuality_comparison(reference, level, FACTUALITY_METRIC, scoring)
     margin = gate.quantization_margin_pp
     passed = cmp.ci_low > -margin
     verdict = "non-inferior" if passed else "REGRESSION"

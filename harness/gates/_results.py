@@ -6,11 +6,15 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from harness.config import ScoringConfig
 from harness.errors import DataError
 
-__all__ = ["ResultSet", "load_result_set", "paired_scores"]
+if TYPE_CHECKING:
+    from harness.stats import Comparison
+
+__all__ = ["ResultSet", "factuality_comparison", "load_result_set", "paired_scores"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -80,3 +84,20 @@ def paired_scores(a: ResultSet, b: ResultSet, metric: str) -> tuple[list[float],
     sb = {q: v for q, v in b.scores(metric).items() if q not in errored}
     xa, xb = pair_by_qid(sa, sb, labels=(a.condition, b.condition))
     return [float(x) for x in xa], [float(x) for x in xb], len(errored)
+
+
+def factuality_comparison(a: ResultSet, b: ResultSet, metric: str, scoring: ScoringConfig) -> tuple[Comparison, int]:
+    """Paired comparison of ``b`` against ``a`` in percentage points, and the errored-question count."""
+    from harness.stats import compare
+
+    xa, xb, excluded = paired_scores(a, b, metric)
+    cmp = compare(
+        [100 * x for x in xa],
+        [100 * x for x in xb],
+        metric=metric,
+        binary=False,
+        resamples=scoring.bootstrap_resamples,
+        confidence=scoring.confidence,
+        seed=scoring.seed,
+    )
+    return cmp, excluded

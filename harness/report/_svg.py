@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
 
@@ -74,7 +74,7 @@ def forest_plot(title: str, rows: Sequence[ForestRow], *, unit: str = "pp") -> s
     return _frame(height, title, body)
 
 
-def line_chart(title: str, labels: Sequence[str], series: dict[str, Sequence[float | None]]) -> str:
+def line_chart(title: str, labels: Sequence[str], series: Mapping[str, Sequence[float | None]]) -> str:
     """One polyline per series over categorical x labels; each series scaled to its own max."""
     width, top, bottom = _W - 80, 30, 170
     colours = ["#4c78a8", "#e45756", "#54a24b", "#b279a2"]

@@ -66,7 +66,9 @@ def _load(journal: JsonlJournal, requests: Sequence[GenerationRequest]) -> dict[
     wanted = {r.qid: request_hash(r) for r in requests}
     done: dict[str, Generation] = {}
     for row in journal.read():
-        gen = row.get("generation") or {}
+        gen = row.get("generation")
+        if not isinstance(gen, Mapping):
+            continue
         qid = gen.get("qid")
         # Errors are retried on the next run rather than frozen into the journal.
         if qid in wanted and row.get("request_hash") == wanted[qid] and not gen.get("error"):
