@@ -1,0 +1,87 @@
+"""Gates over per-question results scored by the real metrics."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from gate_arms import always_refuse, noisy, oracle, run_arm
+from harness.config import load_matrix
+from harness.gates import GateRefused, budget_gate, promotion_gate, quantization_gate
+
+MATRIX = load_matrix(Path(__file__).resolve().parents[2] / "configs")
+CAND = MATRIX.condition("hybrid_tiny")
+BASE = MATRIX.condition("rag_baseline_tiny")
+
+
+def test_oracle_scores_one_and_passes_promotion() -> None:
+    cand = run_arm(CAND, oracle)
+    assert cand.mean("exact_match") == 1.0
+    assert cand.mean("f1") == 1.0
+    assert cand.mean("correct_abstention") == 1.0
+    outcome = promotion_gate(cand, run_arm(BASE, noisy(0.5, seed=1)), CAND.gate, CAND.scoring)
+    assert outcome.passed, outcome.message
+    assert outcome.numbers["citation_coverage"] >= 0.35
+
+
+def test_oracle_passes_quantization_and_budget_gates() -> None:
+    reference = run_arm(CAND, oracle, quantization="F16")
+    level = run_arm(CAND, oracle, quantization="Q4_K_M")
+    assert quantization_gate(reference, level, CAND.gate, CAND.scoring).passed
+    gate = dataclasses.replace(CAND.gate, latency_p95_budget_s=1.0, memory_budget_mb=4096)
+    assert budget_gate("hybrid_tiny", gate, latency_p95_s=0.1, peak_rss_mb=900).passed
+
+
+def test_always_refuse_has_full_refusal_recall_and_fails_promotion() -> None:
+    refuser = run_arm(CAND, always_refuse)
+    assert refuser.mean("correct_abstention") == 1.0  # refusal recall on unanswerable questions
+    assert refuser.mean("over_refusal") == 1.0
+    outcome = promotion_gate(refuser, run_arm(BASE, noisy(0.5, seed=1)), CAND.gate, CAND.scoring)
+    assert not outcome.passed
+
+
+def test_failure_message_prints_the_numbers() -> None:
+    outcome = promotion_gate(run_arm(CAND, noisy(0.52, 3)), run_arm(BASE, noisy(0.5, 4)), CAND.gate, CAND.scoring)
+    assert not outcome.passed
+    assert outcome.message.startswith("hybrid_tiny vs rag_baseline_tiny: Δ factuality ")
+    for part in (" pp (95% CI ", ", p=", ", n=300)", "< +5 pp", "mean citation coverage"):
+        assert part in outcome.message, outcome.message
+
+
+def test_small_gain_with_wide_ci_is_not_promoted() -> None:
+    # +5 pp or more in expectation is not enough when the CI's lower bound is not above 0
+    outcome = promotion_gate(
+        run_arm(CAND, noisy(0.6, 5), n=30), run_arm(BASE, noisy(0.5, 6), n=30), CAND.gate, CAND.scoring
+    )
+    assert not outcome.passed, outcome.message
+
+
+def test_across_size_groups_is_refused() -> None:
+    other = MATRIX.condition("rag_baseline_3b")
+    with pytest.raises(GateRefused, match="size group"):
+        promotion_gate(run_arm(CAND, oracle), run_arm(other, oracle), CAND.gate, CAND.scoring)
+
+
+def test_arms_at_different_quantisation_are_refused() -> None:
+    with pytest.raises(GateRefused, match="same quantisation level"):
+        promotion_gate(run_arm(CAND, oracle, quantization="Q8_0"), run_arm(BASE, oracle), CAND.gate, CAND.scoring)
+
+
+def test_quantization_regression_is_caught() -> None:
+    outcome = quantization_gate(
+        run_arm(CAND, oracle, quantization="F16"),
+        run_arm(CAND, noisy(0.7, 7), quantization="Q4_K_M"),
+        CAND.gate,
+        CAND.scoring,
+    )
+    assert not outcome.passed
+    assert "REGRESSION" in outcome.message
+
+
+def test_budget_failure_names_the_number_and_the_budget() -> None:
+    gate = dataclasses.replace(CAND.gate, latency_p95_budget_s=0.5)
+    outcome = budget_gate("hybrid_tiny", gate, latency_p95_s=2.25, peak_rss_mb=None)
+    assert not outcome.passed
+    assert "latency p95 2.25 s (budget 0.5 s)" in outcome.message
