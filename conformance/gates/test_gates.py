@@ -6,8 +6,8 @@ import dataclasses
 from pathlib import Path
 
 import pytest
-
 from gate_arms import always_refuse, noisy, oracle, run_arm
+
 from harness.config import load_matrix
 from harness.gates import GateRefused, budget_gate, promotion_gate, quantization_gate
 
