@@ -37,8 +37,8 @@ def cross_size_rows(entries: Sequence[Mapping[str, Any]]) -> dict[str, dict[str,
 def cross_size_table(entries: Sequence[Mapping[str, Any]], order: Sequence[str]) -> str:
     rows = cross_size_rows(entries)
     groups = [g for g in order if g in rows]
-    if len(groups) < 1:
-        return ""
+    if len(groups) < 2:
+        return ""  # a cross-size table needs at least two sizes with results
     lines = ["| Metric | " + " | ".join(groups) + " |", "|---" * (len(groups) + 1) + "|"]
     for key, label in _ROLES:
         lines.append(f"| {label} pass rate | " + " | ".join(_pct(rows[g][key]) for g in groups) + " |")

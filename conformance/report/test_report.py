@@ -1,0 +1,70 @@
+"""The run report: versioned JSON, Markdown with gate lines, a self-contained HTML page, cross-size table."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from harness.report import cross_size_rows, cross_size_table, write_run_report
+
+
+def _records(n_pass: int, n: int = 10) -> list[dict[str, Any]]:
+    return [
+        {"qid": f"q{i}", "crag": 1.0 if i < n_pass else -1.0, "f1": 1.0 if i < n_pass else 0.0, "task_type": "grounded"}
+        for i in range(n)
+    ]
+
+
+def _entry(label: str, group: str, role: str, n_pass: int) -> dict[str, Any]:
+    return {
+        "label": label,
+        "condition": label.split("@")[0],
+        "size_group": group,
+        "role": role,
+        "quantization": "Q4_K_M",
+        "summary": {"n_questions": 10, "f1": n_pass / 10},
+        "records": _records(n_pass),
+    }
+
+
+ENTRIES = [
+    _entry("base_a", "0p5", "base", 1),
+    _entry("rag_a", "0p5", "rag", 4),
+    _entry("ft_a", "0p5", "ft", 2),
+    _entry("hyb_a", "0p5", "ft_rag", 5),
+    _entry("rag_b", "3b", "rag", 6),
+    _entry("hyb_b", "3b", "ft_rag", 8),
+]
+
+
+def test_cross_size_rows_follow_the_six_condition_definitions() -> None:
+    rows = cross_size_rows(ENTRIES)
+    assert rows["0p5"]["rag_benefit_x"] == 4.0
+    assert abs(rows["0p5"]["ft_benefit_pp"] - 10.0) < 1e-9  # FT+RAG 50% - RAG 40%
+    assert abs(rows["0p5"]["synergy_pp"] - 0.0) < 1e-9  # (50-40) - (20-10)
+    assert rows["3b"]["base"] is None and rows["3b"]["synergy_pp"] is None
+
+
+def test_cross_size_table_needs_two_sizes() -> None:
+    assert cross_size_table(ENTRIES[:4], ["0p5", "3b"]) == ""
+    table = cross_size_table(ENTRIES, ["0p5", "3b"])
+    assert "| RAG benefit | 4.0x | n/a |" in table
+
+
+def test_run_report_files(tmp_path: Path) -> None:
+    gates = {
+        "hyb_a": {
+            "gate": "promotion",
+            "passed": False,
+            "message": "hyb_a vs rag_a: Δ factuality +1.0 pp",
+            "numbers": {"comparison": {"difference": 1.0, "ci_low": -2.0, "ci_high": 4.0}},
+        }
+    }
+    paths = write_run_report(tmp_path / "run1", ENTRIES, gates, group_order=["0p5", "3b"], provenance={"git": {}})
+    body = json.loads(paths["json"].read_text())
+    assert body["schema_version"] == 1 and set(body["conditions"]) == {e["label"] for e in ENTRIES}
+    markdown = paths["markdown"].read_text()
+    assert "- FAIL [promotion] hyb_a vs rag_a: Δ factuality +1.0 pp" in markdown
+    html = paths["html"].read_text()
+    assert html.count("<svg") >= 6 and "http" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
