@@ -14,6 +14,7 @@ __all__ = [
     "HarnessError",
     "LeakError",
     "ModelUnavailable",
+    "OutOfMemory",
 ]
 
 
@@ -39,6 +40,12 @@ class CacheError(HarnessError):
 
 class BackendError(HarnessError):
     """An inference backend failed (server unreachable, crashed engine, ...)."""
+
+
+class OutOfMemory(BackendError):
+    """An engine ran out of memory (host or GPU). The message names the knobs that shrink the footprint:
+    batch size, context length, quantisation. Raised for the whole batch: retrying the next question
+    would only fail the same way."""
 
 
 class ModelUnavailable(HarnessError):

@@ -6,6 +6,7 @@ heavy is imported when a benchmark first asks for a result.
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 import pytest
@@ -49,7 +50,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="DIR",
         help="where run reports go (default: reports)",
     )
-    group.addoption("--bench-run-id", default=None, metavar="ID", help="name of this run's report folder")
+    group.addoption("--bench-run-id", type=_run_id, default=None, metavar="ID", help="name of this run's report folder")
     group.addoption(
         "--bench-strict", action="store_true", help="a condition whose model is missing fails instead of skipping"
     )
@@ -72,6 +73,15 @@ def _positive_int(text: str) -> int:
     if value < 1:
         raise ValueError(f"must be >= 1, got {value}")
     return value
+
+
+def _run_id(text: str) -> str:
+    from harness.run._options import check_run_id
+
+    try:
+        return check_run_id(text)
+    except HarnessError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def pytest_configure(config: pytest.Config) -> None:

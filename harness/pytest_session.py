@@ -136,6 +136,7 @@ class BenchSession:
 
     def finish(self) -> Path:
         """Write the run index and report, and point reports/latest at this run."""
+        from harness.cache import atomic_write_text
         from harness.report import write_run_report
         from harness.run import provenance
 
@@ -144,7 +145,7 @@ class BenchSession:
         index = {name: _outcome(o) for name, o in self._results.items()}
         gates = {key: o.to_dict() for key, o in self._gates.items()}
         body = {"run_id": self.options.run_id, "conditions": index, "gates": gates}
-        (run_dir / "run.json").write_text(json.dumps(body, indent=2, default=str) + "\n")
+        atomic_write_text(run_dir / "run.json", json.dumps(body, indent=2, default=str) + "\n")
         entries = [_entry(label, o) for label, o in self._results.items() if not isinstance(o, BaseException)]
         if entries:
             order = sorted(self.matrix.size_groups, key=lambda g: self.matrix.size_groups[g].order)

@@ -69,8 +69,18 @@ def test_json_output_sends_format_json(fake_ollama: FakeOllama) -> None:
 
 def test_server_error_is_recorded_and_the_batch_goes_on(fake_ollama: FakeOllama) -> None:
     fake_ollama.tags.append(TAG)
-    backend = create_backend(_spec(fake_ollama.host), GenerationConfig(timeout_s=5))
+    backend = create_backend(_spec(fake_ollama.host), GenerationConfig(timeout_s=5, max_retries=0))
     fake_ollama.fail_next = True
     out = backend.generate([_request("a", "hi"), _request("b", "hi")])
-    assert out[0].finish_reason == "error" and "model runner crashed" in str(out[0].error)
+    assert out[0].finish_reason == "error" and "HTTP 500 (server error; ResponseError: model runner crashed" in str(
+        out[0].error
+    )
     assert out[1].text == "echo: hi"
+
+
+def test_a_transient_server_error_is_retried(fake_ollama: FakeOllama) -> None:
+    fake_ollama.tags.append(TAG)
+    backend = create_backend(_spec(fake_ollama.host), GenerationConfig(timeout_s=5, backoff_s=0))
+    fake_ollama.fail_next = True
+    (out,) = backend.generate([_request("a", "hi")])
+    assert (out.text, out.error, out.extra["attempts"], len(fake_ollama.chats)) == ("echo: hi", None, 2, 2)

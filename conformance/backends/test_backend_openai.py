@@ -46,7 +46,7 @@ def test_key_never_appears_in_describe_or_errors(closed_port: int, monkeypatch: 
     monkeypatch.setenv("BENCH_TEST_KEY", SECRET)
     host = f"http://127.0.0.1:{closed_port}/v1?token={SECRET}"
     spec = ModelSpec(provider="openai", name="m", host=host, api_key_env="BENCH_TEST_KEY")
-    backend = OpenAIBackend(spec, GenerationConfig(timeout_s=2))  # built directly: the server is down on purpose
+    backend = OpenAIBackend(spec, GenerationConfig(timeout_s=2, backoff_s=0))  # built directly: the server is down
     (g,) = backend.generate([_request("a", "hi")])
     info = backend.describe()
     backend.close()

@@ -7,6 +7,7 @@ from harness.backends._embedded import EMBEDDED_NAME, embedded_gguf_path
 from harness.backends._hashing import file_sha256
 from harness.backends._redact import redact
 from harness.backends._registry import AVAILABILITY_CHECKS, BACKENDS, check_available, create_backend
+from harness.backends._safetensors import check_safetensors
 from harness.backends._types import Backend, Generation, GenerationRequest, Message
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "GenerationRequest",
     "Message",
     "check_available",
+    "check_safetensors",
     "create_backend",
     "embedded_gguf_path",
     "file_sha256",

@@ -1,7 +1,9 @@
 """Run a batch one request at a time, timing each and turning engine failures into error records.
 
 A failed item becomes a ``Generation`` with ``error`` set and ``finish_reason="error"`` so one bad
-prompt never kills the batch; the scorer records it as an error, not as a wrong answer.
+prompt never kills the batch; the scorer records it as an error, not as a wrong answer. Transient
+server faults are retried first (``RetryPolicy``). Running out of memory is different: the next
+question would fail the same way, so it stops the batch with :class:`OutOfMemory` naming the knobs.
 """
 
 from __future__ import annotations
@@ -10,9 +12,17 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from harness.backends._retry import RetryPolicy
 from harness.backends._types import Generation, GenerationRequest, Message
+from harness.errors import OutOfMemory
 
-__all__ = ["Completion", "chat_messages", "failed", "finish_reason", "generate_each"]
+__all__ = ["OOM_REMEDY", "Completion", "chat_messages", "failed", "finish_reason", "generate_each", "out_of_memory"]
+
+OOM_REMEDY = (
+    "lower generation.batch_size, model.context_length or generation.max_tokens, "
+    "or serve a smaller quantisation (model.quantization, e.g. Q4_K_M)"
+)
+_OOM_TEXT = ("out of memory", "failed to allocate", "cannot allocate memory", "std::bad_alloc")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -30,23 +40,42 @@ def generate_each(
     requests: Sequence[GenerationRequest],
     complete: Callable[[GenerationRequest], Completion],
     explain: Callable[[BaseException], str],
+    retry: RetryPolicy | None = None,
 ) -> list[Generation]:
-    """``complete`` each request in order; ``explain`` turns an engine exception into an error message."""
-    return [_generate_one(request, complete, explain) for request in requests]
+    """``complete`` each request in order; ``explain`` turns an engine exception into an error message.
+
+    ``retry`` (default: one attempt) retries transient faults; latency is that of the attempt that succeeded.
+    """
+    policy = retry or RetryPolicy()
+    return [_generate_one(request, complete, explain, policy) for request in requests]
 
 
 def _generate_one(
     request: GenerationRequest,
     complete: Callable[[GenerationRequest], Completion],
     explain: Callable[[BaseException], str],
+    policy: RetryPolicy,
 ) -> Generation:
+    attempts = 0
+
+    def attempt() -> tuple[Completion, float]:
+        nonlocal attempts
+        attempts += 1
+        begin = time.perf_counter()
+        return complete(request), time.perf_counter() - begin
+
     start = time.perf_counter()
     try:
-        done = complete(request)
+        done, latency = policy.call(attempt, key=request.qid)
     except Exception as exc:  # an engine failure is recorded for this item, the batch goes on
+        if out_of_memory(exc):
+            what = f"out of memory while answering qid={request.qid} ({_first_line(exc)})"
+            raise OutOfMemory(f"{what}; {OOM_REMEDY}") from exc
         return failed(request, time.perf_counter() - start, explain(exc))
-    latency = time.perf_counter() - start
     rate = done.completion_tokens / latency if latency > 0 else 0.0
+    extra = {"tokens_per_s": round(rate, 3), **done.extra}
+    if attempts > 1:
+        extra["attempts"] = attempts
     return Generation(
         qid=request.qid,
         text=done.text,
@@ -54,8 +83,21 @@ def _generate_one(
         prompt_tokens=done.prompt_tokens,
         completion_tokens=done.completion_tokens,
         finish_reason=done.finish_reason,
-        extra={"tokens_per_s": round(rate, 3), **done.extra},
+        extra=extra,
     )
+
+
+def out_of_memory(exc: BaseException) -> bool:
+    """MemoryError, torch's OutOfMemoryError, or an engine message saying an allocation failed."""
+    if isinstance(exc, MemoryError) or any(c.__name__ == "OutOfMemoryError" for c in type(exc).__mro__):
+        return True
+    text = str(exc).lower()
+    return any(marker in text for marker in _OOM_TEXT)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text.splitlines()[0][:200]}" if text else type(exc).__name__
 
 
 def failed(request: GenerationRequest, latency_s: float, error: str) -> Generation:

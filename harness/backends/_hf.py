@@ -13,14 +13,15 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from harness.backends._batch import Completion, chat_messages, generate_each
+from harness.backends._batch import OOM_REMEDY, Completion, chat_messages, generate_each, out_of_memory
 from harness.backends._deps import check_installed, package_version, require
 from harness.backends._gpu import gpu_unavailable
 from harness.backends._hashing import file_sha256
 from harness.backends._net import tcp_error
+from harness.backends._safetensors import check_safetensors
 from harness.backends._types import Generation, GenerationRequest
 from harness.config._schema import GenerationConfig, ModelSpec
-from harness.errors import BackendError, ModelUnavailable
+from harness.errors import BackendError, ModelUnavailable, OutOfMemory
 
 __all__ = ["HFBackend", "check", "create", "model_source"]
 
@@ -84,6 +85,7 @@ class HFBackend:
         transformers, self._torch = require("transformers"), require("torch")
         self._spec, self._source = spec, source
         self._device = "cuda" if self._torch.cuda.is_available() else "cpu"
+        _check_weights(source)  # before anything maps a file: a truncated one fails here, by name
         self._tokenizer: Any = _load_tokenizer(transformers, spec, source)
         self._model: Any = _load_model(transformers, self._torch, spec, source).to(self._device).eval()
         self._base_config = _special_tokens(self._model, self._tokenizer)
@@ -168,14 +170,25 @@ class HFBackend:
         return message
 
 
+def _check_weights(source: Path | str) -> None:
+    if isinstance(source, Path):
+        for weights in sorted(source.glob("*.safetensors")):
+            check_safetensors(weights)
+
+
 def _load_tokenizer(transformers: Any, spec: ModelSpec, source: Path | str) -> Any:
-    tokenizer = transformers.AutoTokenizer.from_pretrained(str(source), trust_remote_code=spec.trust_remote_code)
+    try:
+        tokenizer = transformers.AutoTokenizer.from_pretrained(str(source), trust_remote_code=spec.trust_remote_code)
+    except Exception as exc:  # missing or garbled tokenizer files raise OSError, ValueError, JSON errors...
+        what = f"transformers could not load the tokenizer of {source}"
+        raise BackendError(f"{what}: {type(exc).__name__}: {exc}") from exc
     if not getattr(tokenizer, "chat_template", None):
         raise BackendError(f"hf model {source} has no chat template; use an instruct model or add chat_template.jinja")
     return tokenizer
 
 
 def _load_model(transformers: Any, torch: Any, spec: ModelSpec, source: Path | str) -> Any:
+    """Safetensors weights only (never a pickle)."""
     try:
         return transformers.AutoModelForCausalLM.from_pretrained(
             str(source),
@@ -183,8 +196,10 @@ def _load_model(transformers: Any, torch: Any, spec: ModelSpec, source: Path | s
             use_safetensors=True,
             dtype="auto" if torch.cuda.is_available() else torch.float32,
         )
-    except (OSError, ValueError) as exc:
-        raise BackendError(f"transformers could not load model {source}: {exc}") from exc
+    except Exception as exc:  # OSError, ValueError, SafetensorError, torch's OutOfMemoryError: all end the load
+        if out_of_memory(exc):
+            raise OutOfMemory(f"out of memory loading model {source}; {OOM_REMEDY}") from exc
+        raise BackendError(f"transformers could not load model {source}: {type(exc).__name__}: {exc}") from exc
 
 
 def _special_tokens(model: Any, tokenizer: Any) -> dict[str, Any]:

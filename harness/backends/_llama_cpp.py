@@ -10,14 +10,14 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from harness.backends._batch import Completion, chat_messages, finish_reason, generate_each
+from harness.backends._batch import OOM_REMEDY, Completion, chat_messages, finish_reason, generate_each
 from harness.backends._deps import check_installed, require
 from harness.backends._embedded import EMBEDDED_NAME, gguf_path
 from harness.backends._gpu import gpu_unavailable
 from harness.backends._hashing import file_sha256
 from harness.backends._types import Generation, GenerationRequest
 from harness.config._schema import GenerationConfig, ModelSpec
-from harness.errors import BackendError, ModelUnavailable
+from harness.errors import BackendError, ModelUnavailable, OutOfMemory
 
 __all__ = ["LlamaCppBackend", "check", "create"]
 
@@ -114,8 +114,11 @@ class LlamaCppBackend:
 
 
 def _check_magic(path: Path) -> None:
-    with open(path, "rb") as handle:
-        magic = handle.read(4)
+    try:
+        with open(path, "rb") as handle:
+            magic = handle.read(4)
+    except OSError as exc:
+        raise BackendError(f"model file {path} cannot be read ({exc.strerror}); fix model.name or the file") from None
     if magic != _GGUF_MAGIC:
         raise BackendError(
             f"model file {path} is not a valid GGUF file (starts with {magic!r}, expected {_GGUF_MAGIC!r})"
@@ -132,8 +135,13 @@ def _load(llama_cpp: Any, path: Path, spec: ModelSpec, generation: GenerationCon
             n_gpu_layers=-1 if spec.requires_gpu else 0,
             verbose=False,
         )
+    except MemoryError as exc:
+        raise OutOfMemory(f"out of memory loading {path} with n_ctx={spec.context_length}; {OOM_REMEDY}") from exc
     except (ValueError, RuntimeError) as exc:
-        raise BackendError(f"llama.cpp could not load model file {path}: {exc}") from exc
+        raise BackendError(
+            f"llama.cpp could not load model file {path}: {exc}. A truncated or damaged file fails here (check "
+            f"its size and checksum); so does running out of memory: {OOM_REMEDY}"
+        ) from exc
 
 
 def _file_type_name(llama_cpp: Any, file_type: str | None) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 from harness.backends._batch import Completion, chat_messages, finish_reason, generate_each
 from harness.backends._deps import check_installed, package_version, require
 from harness.backends._net import PROBE_TIMEOUT_S, normalize_url
+from harness.backends._retry import GaveUp, MalformedResponse, RetryPolicy, remedy
 from harness.backends._types import Generation, GenerationRequest
 from harness.config._schema import GenerationConfig, ModelSpec
 from harness.errors import BackendError, ConfigError, ModelUnavailable
@@ -68,12 +69,13 @@ class OllamaBackend:
         self._spec, self._host = spec, ollama_host(spec)
         self._client: Any = ollama.Client(host=self._host, timeout=generation.timeout_s)
         self._timeout_s = generation.timeout_s
+        self._retry = RetryPolicy.from_config(generation)
         self._version = package_version("ollama")
 
     def generate(self, requests: Sequence[GenerationRequest]) -> list[Generation]:
         if self._client is None:
             raise BackendError(f"ollama backend for {self._spec.name} is closed; create a new one")
-        return generate_each(requests, self._complete, self._explain)
+        return generate_each(requests, self._complete, self._explain, self._retry)
 
     def describe(self) -> Mapping[str, object]:
         record = self._model_record()
@@ -113,10 +115,9 @@ class OllamaBackend:
         }
 
     def _explain(self, exc: BaseException) -> str:
-        if "Timeout" in type(exc).__name__:
-            return f"Ollama did not answer within generation.timeout_s={self._timeout_s:g}; raise it"
-        if isinstance(exc, ConnectionError):
-            return f"Ollama server at {self._host} went away ({exc}); {_SERVE}"
+        if isinstance(exc, GaveUp):
+            fix = _SERVE if exc.fault.kind == "connection" else remedy(exc.fault, self._timeout_s)
+            return f"Ollama at {self._host}: {exc}; {fix}"
         return f"Ollama failed: {type(exc).__name__}: {exc}"
 
     def _model_record(self) -> Mapping[str, Any]:
@@ -133,6 +134,9 @@ def _quantization(spec: ModelSpec, details: Mapping[str, Any]) -> str:
 
 
 def _completion(response: Any) -> Completion:
+    """An empty answer is a valid answer; a reply without a message is a malformed one."""
+    if getattr(response, "message", None) is None:
+        raise MalformedResponse("no message in Ollama's reply")
     seconds = (response.eval_duration or 0) / 1e9
     count = int(response.eval_count or 0)
     return Completion(

@@ -14,6 +14,7 @@ from harness.backends._batch import Completion, chat_messages, finish_reason, ge
 from harness.backends._deps import check_installed, package_version, require
 from harness.backends._net import tcp_error
 from harness.backends._redact import redact
+from harness.backends._retry import GaveUp, MalformedResponse, RetryPolicy, remedy
 from harness.backends._types import Generation, GenerationRequest
 from harness.config._schema import GenerationConfig, ModelSpec
 from harness.errors import BackendError, ConfigError, ModelUnavailable
@@ -60,12 +61,14 @@ def _no_model_path(model_path: Path | None) -> None:
 
 
 class OpenAIBackend:
-    """Chat completions against one model id; no retries, so a failure is recorded, not hidden."""
+    """Chat completions against one model id. Transient faults are retried by our policy (the client's own
+    retries are off, so every attempt is counted and bounded); a fault that persists is recorded, not hidden."""
 
     def __init__(self, spec: ModelSpec, generation: GenerationConfig) -> None:
         openai = require("openai")
         env = api_key_env(spec)
         self._spec, self._url, self._timeout_s = spec, base_url(spec), generation.timeout_s
+        self._retry = RetryPolicy.from_config(generation)
         self._key = os.environ.get(env) if env else None
         self._client: Any = openai.OpenAI(
             base_url=self._url, api_key=self._key or _LOCAL_KEY, timeout=generation.timeout_s, max_retries=0
@@ -74,7 +77,7 @@ class OpenAIBackend:
     def generate(self, requests: Sequence[GenerationRequest]) -> list[Generation]:
         if self._client is None:
             raise BackendError(f"openai backend for {self._spec.name} is closed; create a new one")
-        return generate_each(requests, self._complete, self._explain)
+        return generate_each(requests, self._complete, self._explain, self._retry)
 
     def describe(self) -> Mapping[str, object]:
         return {
@@ -106,9 +109,10 @@ class OpenAIBackend:
         return _completion(response)
 
     def _explain(self, exc: BaseException) -> str:
-        message = f"OpenAI-compatible endpoint {self._url} failed: {type(exc).__name__}: {exc}"
-        if "Timeout" in type(exc).__name__:
-            message += f"; raise generation.timeout_s (now {self._timeout_s:g})"
+        if isinstance(exc, GaveUp):
+            message = f"OpenAI-compatible endpoint {self._url}: {exc}; {remedy(exc.fault, self._timeout_s)}"
+        else:
+            message = f"OpenAI-compatible endpoint {self._url} failed: {type(exc).__name__}: {exc}"
         return redact(message, [self._key])
 
 
@@ -123,7 +127,11 @@ def _optional_fields(request: GenerationRequest) -> dict[str, object]:
 
 
 def _completion(response: Any) -> Completion:
-    choice, usage = response.choices[0], response.usage
+    """An empty answer is a valid answer (scored, e.g. as a non-answer); a body without a choice is not."""
+    choices = getattr(response, "choices", None)
+    if not choices or getattr(choices[0], "message", None) is None:
+        raise MalformedResponse(f"no choice with a message in the response ({type(response).__name__})")
+    choice, usage = choices[0], response.usage
     return Completion(
         text=str(choice.message.content or ""),
         prompt_tokens=int(usage.prompt_tokens if usage else 0),

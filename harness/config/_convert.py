@@ -8,21 +8,33 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import math
+import re
+import reprlib
 import types
 import typing
 from collections.abc import Mapping
 from typing import Any, Literal, TypeVar, Union, get_args, get_origin, get_type_hints
 
-__all__ = ["FieldError", "check_fraction", "check_min", "check_positive", "from_mapping"]
+__all__ = ["MASKED", "FieldError", "check_at_most", "check_fraction", "check_min", "check_positive", "from_mapping"]
 
 T = TypeVar("T")
+
+# Values in messages are shortened: a hostile or mistaken config (a huge list, a 1 MB string) must not
+# turn one error line into megabytes.
+_SHORT = reprlib.Repr()
+_SHORT.maxlevel, _SHORT.maxstring, _SHORT.maxother, _SHORT.maxlong = 3, 120, 120, 40
+_SHORT.maxlist = _SHORT.maxtuple = _SHORT.maxdict = _SHORT.maxset = 8
+# Unknown keys that look like credentials: their values never reach an error message (or a log).
+_SECRET_KEY = re.compile(r"api[_-]?key|secret|token|passw(?:or)?d|credential", re.IGNORECASE)
+MASKED = "***"
 
 
 class FieldError(ValueError):
     """A single field is wrong: ``path=value reason``."""
 
     def __init__(self, path: str, value: object, reason: str) -> None:
-        super().__init__(f"{path}={value!r} {reason}")
+        super().__init__(f"{path}={_SHORT.repr(value)} {reason}")
         self.path = path
         self.value = value
         self.reason = reason
@@ -34,6 +46,11 @@ class FieldError(ValueError):
 def check_min(name: str, value: float, low: float) -> None:
     if value < low:
         raise FieldError(name, value, f"must be >= {low:g}")
+
+
+def check_at_most(name: str, value: float, high: float) -> None:
+    if value > high:
+        raise FieldError(name, value, f"must be <= {high:g}")
 
 
 def check_positive(name: str, value: float) -> None:
@@ -56,9 +73,7 @@ def from_mapping(cls: type[T], data: object, path: str = "") -> T:
     hints = get_type_hints(cls)
     for key in data:
         if key not in fields:
-            close = difflib.get_close_matches(str(key), fields, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else f"; known keys: {', '.join(fields)}"
-            raise FieldError(_join(path, str(key)), data[key], f"is not a known key{hint}")
+            raise _unknown_key(path, str(key), data[key], fields)
     kwargs = {key: _coerce(hints[key], value, _join(path, key)) for key, value in data.items()}
     for name, f in fields.items():
         if name not in kwargs and f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
@@ -67,6 +82,15 @@ def from_mapping(cls: type[T], data: object, path: str = "") -> T:
         return cls(**kwargs)
     except FieldError as exc:
         raise exc.under(path) from None
+
+
+def _unknown_key(path: str, key: str, value: object, fields: typing.Iterable[str]) -> FieldError:
+    if _SECRET_KEY.search(key):
+        fix = "; keys never live in configs: export it and name the variable in model.api_key_env"
+        return FieldError(_join(path, key), MASKED, f"is not a known key{fix}")
+    close = difflib.get_close_matches(key, list(fields), n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else f"; known keys: {', '.join(fields)}"
+    return FieldError(_join(path, key), value, f"is not a known key{hint}")
 
 
 def _join(path: str, key: str) -> str:
@@ -133,7 +157,13 @@ def _coerce_scalar(tp: Any, value: object, path: str) -> Any:
     if tp is float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise FieldError(path, value, "must be a number")
-        return float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # an integer beyond the float range
+            raise FieldError(path, value, "must be a finite number") from None
+        if not math.isfinite(number):
+            raise FieldError(path, value, "must be a finite number")
+        return number
     if tp is str:
         if not isinstance(value, str):
             raise FieldError(path, value, "must be a string")

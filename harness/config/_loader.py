@@ -11,13 +11,15 @@ from typing import Any
 import yaml
 
 from harness.config._convert import FieldError, from_mapping
-from harness.config._schema import Condition, SizeGroup
+from harness.config._schema import PLAIN_NAME, Condition, SizeGroup
 from harness.errors import ConfigError
 
 __all__ = ["DEFAULTS_FILE", "Matrix", "load_condition", "load_matrix"]
 
 DEFAULTS_FILE = "defaults.yaml"
 _MAX_CONFIG_BYTES = 1_000_000  # a config is a few hundred bytes; refuse YAML bombs early
+# Aliases let a small file stand for a huge document ("billion laughs"); count what it would expand to.
+_MAX_YAML_NODES = 100_000
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -56,16 +58,62 @@ def read_yaml(path: Path) -> dict[str, Any]:
     try:
         if path.stat().st_size > _MAX_CONFIG_BYTES:
             raise ConfigError(f"{path}: file is larger than {_MAX_CONFIG_BYTES} bytes; is it really a config?")
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = _safe_load(path, path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read ({exc.strerror})") from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid YAML ({_first_line(exc)})") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: nested too deeply to be a config") from None
     if data is None:
         return {}
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: must hold a mapping at the top level, got {type(data).__name__}")
     return data
+
+
+def _safe_load(path: Path, text: str) -> object:
+    """``yaml.safe_load``, refusing documents whose aliases expand past ``_MAX_YAML_NODES`` or refer to themselves."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_expansion(path, node)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def _check_expansion(path: Path, root: yaml.Node) -> None:
+    """Count the nodes ``root`` expands to (each alias counts its whole target) without expanding anything."""
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, finished = stack.pop()
+        if finished:
+            open_nodes.discard(id(node))
+            sizes[id(node)] = 1 + sum(sizes[id(child)] for child in _children(node))
+            if sizes[id(node)] > _MAX_YAML_NODES:
+                raise ConfigError(
+                    f"{path}: its aliases expand to more than {_MAX_YAML_NODES} values (a YAML bomb?); "
+                    "write the config out without anchors"
+                )
+        elif id(node) in open_nodes:
+            raise ConfigError(f"{path}: an alias refers to a node that contains it (a recursive document)")
+        elif id(node) not in sizes:
+            open_nodes.add(id(node))
+            stack.append((node, True))
+            stack.extend((child, False) for child in _children(node))
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
 
 
 def load_matrix(root: str | Path = "configs") -> Matrix:
@@ -106,6 +154,11 @@ def _load_groups(path: Path, raw: object) -> dict[str, SizeGroup]:
 
 
 def _load_one(path: Path, defaults: Mapping[str, Any], defaults_path: Path) -> Condition:
+    if not PLAIN_NAME.fullmatch(path.stem):
+        raise ConfigError(
+            f"{path}: the file name {path.stem!r} is not a plain condition name; it names report folders, so use "
+            "letters, digits, '.', '_' and '-', starting with a letter or digit"
+        )
     override = read_yaml(path)
     if override.get("name", path.stem) != path.stem:
         raise ConfigError(f"{path}: name={override['name']!r} must match the file name {path.stem!r} (or be left out)")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from harness.config._convert import FieldError, check_fraction, check_min, check_positive
+from harness.config._convert import MASKED, FieldError, check_at_most, check_fraction, check_min, check_positive
 
 __all__ = [
     "AdaptationConfig",
@@ -24,6 +25,9 @@ __all__ = [
 
 Provider = Literal["llama_cpp", "ollama", "hf", "openai"]
 Role = Literal["base", "rag", "ft", "ft_rag"]
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,127}")
+# Names that become file or folder names (data tags, condition names): one plain path component.
+PLAIN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -48,6 +52,11 @@ class ModelSpec:
         if not self.name.strip():
             raise FieldError("name", self.name, "must not be empty")
         check_min("context_length", self.context_length, 128)
+        check_at_most("context_length", self.context_length, 1 << 21)
+        if self.api_key_env is not None and not _ENV_NAME.fullmatch(self.api_key_env):
+            # Most likely the key itself was pasted here: never echo it.
+            reason = "must be the NAME of an environment variable (like OPENAI_API_KEY), never the key itself"
+            raise FieldError("api_key_env", MASKED, reason)
 
     @property
     def identity(self) -> str:
@@ -63,15 +72,26 @@ class GenerationConfig:
     seed: int = 0
     batch_size: int = 8
     stop: tuple[str, ...] = ()
-    timeout_s: float = 120.0
+    timeout_s: float = 120.0  # per request, for backends that talk to a server
+    # Retries of a transient server fault (HTTP 429/5xx, timeout, reset, malformed reply), with exponential
+    # backoff from ``backoff_s`` and full jitter; after that the question is recorded as an error.
+    max_retries: int = 3
+    backoff_s: float = 1.0
 
     def __post_init__(self) -> None:
         check_min("max_tokens", self.max_tokens, 1)
         check_min("temperature", self.temperature, 0)
         check_fraction("top_p", self.top_p)
         check_positive("repeat_penalty", self.repeat_penalty)
+        check_min("seed", self.seed, 0)
+        check_at_most("seed", self.seed, 2**32 - 1)  # engines take a 32-bit seed
         check_min("batch_size", self.batch_size, 1)
         check_positive("timeout_s", self.timeout_s)
+        check_at_most("timeout_s", self.timeout_s, 86_400)
+        check_min("max_retries", self.max_retries, 0)
+        check_at_most("max_retries", self.max_retries, 20)
+        check_min("backoff_s", self.backoff_s, 0)
+        check_at_most("backoff_s", self.backoff_s, 600)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -110,6 +130,8 @@ class DataConfig:
     max_test_questions: int | None = None  # a quick mode; None answers the whole test split
 
     def __post_init__(self) -> None:
+        if not PLAIN_NAME.fullmatch(self.tag):
+            raise FieldError("tag", self.tag, "must be a plain name (letters, digits, '.', '_', '-'): it names files")
         for i, r in enumerate(self.ratios):
             check_fraction(f"ratios[{i}]", r)
         if abs(sum(self.ratios) - 1.0) > 1e-6:
@@ -292,3 +314,6 @@ class Condition:
         if fine_tuned != self.adaptation.enabled:
             want = "lora" if fine_tuned else "none"
             raise FieldError("adaptation.method", self.adaptation.method, f"must be {want} for role {self.role!r}")
+        if self.generation.max_tokens >= self.model.context_length:
+            limit = f"must be < model.context_length ({self.model.context_length}): the prompt needs room too"
+            raise FieldError("generation.max_tokens", self.generation.max_tokens, limit)

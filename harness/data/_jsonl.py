@@ -68,6 +68,9 @@ def _decode(where: str, line: bytes, problems: Problems) -> Row | None:
             "write one complete JSON object per line",
         )
         return None
+    except RecursionError:  # brackets nested thousands deep: no row of the format looks like that
+        problems.add(where, "row", text, "is nested too deeply to be a row", "write one flat JSON object per line")
+        return None
     if not isinstance(data, dict):
         problems.add(where, "row", data, "is not a JSON object", 'write one object per line, like {"id": ...}')
         return None

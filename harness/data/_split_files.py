@@ -21,6 +21,8 @@ FORMAT_VERSION = 1
 
 def split_paths(out_dir: str | Path, tag: str) -> dict[str, Path]:
     """Where each split file of ``tag`` lives; the key ``seed`` names the record."""
+    if not tag or "/" in tag or "\\" in tag or "\0" in tag:
+        raise DataError(f"tag={tag!r} would name files outside {out_dir}; fix: use a plain name such as my_data")
     out = Path(out_dir)
     return {**{name: out / f"{tag}_{name}.jsonl" for name in SPLIT_NAMES}, "seed": out / f"{tag}_split_seed.json"}
 

@@ -63,8 +63,10 @@ def _kept_positions(items: Sequence[_Item], threshold: float | None, max_questio
 def _read_articles(path: Path) -> list[Any]:
     try:
         top = json.loads(read_bytes(path).decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise DataError(f"{path}: not a SQuAD JSON file ({exc}); fix: pass the official train/dev-v2.0.json") from None
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        fix = "pass the official train/dev-v2.0.json"
+        raise DataError(f"{path}: not a SQuAD JSON file ({reason}); fix: {fix}") from None
     if not isinstance(top, dict) or not isinstance(top.get("data"), list):
         raise DataError(
             f'{path}: data=<missing> is required at the top level; fix: pass a SQuAD file ({{"data": [...]}})'

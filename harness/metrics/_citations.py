@@ -2,7 +2,7 @@
 
 ``[n]`` cites passage n (1-based, as numbered in the prompt); ``[n, m]`` and ``[n][m]`` cite several.
 ``[-1]``, ``[[1]]``, ``[1.5]`` and ``[one]`` are not markers. A marker naming no shown passage (``[999]``,
-``[0]``) is *invalid*: counted, never scored as a citation.
+``[0]``, a number of any length) is *invalid*: counted, never scored as a citation.
 """
 
 from __future__ import annotations
@@ -17,6 +17,10 @@ from harness.retrieval._types import Passage
 __all__ = ["Citations", "parse_citations", "resolve_citations"]
 
 _NUMBER = re.compile(r"\d+")
+# A marker longer than this names no passage; it is read as OUT_OF_RANGE, never converted (a model can emit
+# thousands of digits, past Python's int-from-string limit).
+_MAX_DIGITS = 18
+OUT_OF_RANGE = 10**_MAX_DIGITS
 
 
 def parse_citations(text: str) -> tuple[int, ...]:
@@ -24,7 +28,7 @@ def parse_citations(text: str) -> tuple[int, ...]:
     seen: dict[int, None] = {}
     for group in MARKER.finditer(visible_text(text)):
         for number in _NUMBER.findall(group.group(1)):
-            seen.setdefault(int(number), None)
+            seen.setdefault(int(number) if len(number) <= _MAX_DIGITS else OUT_OF_RANGE, None)
     return tuple(seen)
 
 

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from harness.backends import check_safetensors
 from harness.errors import ModelUnavailable
 from harness.retrieval._model_files import embedded_embedding_model_dir, find_weights_file, weights_sha256
 
@@ -82,8 +83,9 @@ def load_embedder(name: str) -> Embedder:
 def _local_embedder(name: str, model_dir: Path) -> Embedder:
     weights = find_weights_file(model_dir)
     if weights is None:
-        reason = f"retrieval.embedding_model={name!r}: no model.safetensors or pytorch_model.bin in {model_dir}"
+        reason = f"retrieval.embedding_model={name!r}: no model.safetensors in {model_dir} (pickles are refused)"
         raise ModelUnavailable(reason, _LOCAL_REMEDY)
+    check_safetensors(weights)  # a truncated file fails here, clearly, not deep inside torch
     return Embedder(name=name, source=str(model_dir), weights_sha256=weights_sha256(weights))
 
 
@@ -112,14 +114,15 @@ def _cached_model(source: str) -> Any:
     """Loaded once per process: loading costs seconds, and every index and query shares the model."""
     from sentence_transformers import SentenceTransformer
 
-    return SentenceTransformer(source, device="cpu")
+    # safetensors only: a pytorch_model.bin is a pickle, and is refused rather than unpickled.
+    return SentenceTransformer(source, device="cpu", model_kwargs={"use_safetensors": True})
 
 
 def _hub_weights_file(repo_id: str) -> Path | None:
     """The cached weights file of a hub model that has been downloaded, if the hub cache has one."""
     from huggingface_hub import try_to_load_from_cache
 
-    for filename in ("model.safetensors", "pytorch_model.bin"):
+    for filename in ("model.safetensors",):
         found = try_to_load_from_cache(repo_id, filename)
         if isinstance(found, str):
             return Path(found)

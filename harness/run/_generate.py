@@ -55,7 +55,8 @@ def generate_journaled(
     for start in range(0, len(pending), batch_size):
         batch = pending[start : start + batch_size]
         for req, gen in zip(batch, backend.generate(batch), strict=True):
-            journal.append({"request_hash": request_hash(req), "generation": _to_json(gen)})
+            if not gen.error:  # an error is reported in this run's records and retried by the next run
+                journal.append({"request_hash": request_hash(req), "generation": _to_json(gen)})
             done[req.qid] = gen
         finished += len(batch)
         progress(_eta(label, finished, len(pending), time.monotonic() - started))

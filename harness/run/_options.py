@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["RunOptions", "new_run_id"]
+from harness.errors import ConfigError
+
+__all__ = ["RunOptions", "check_run_id", "new_run_id"]
+
+# One plain folder name under the reports directory: nothing that could escape it (``..``, ``/``), hide (``.x``)
+# or clobber the ``latest`` link.
+_RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -20,6 +27,20 @@ class RunOptions:
     strict: bool = False
     max_questions: int | None = None
     rescore: bool = False  # re-evaluate stored results; never generate
+
+    def __post_init__(self) -> None:
+        if self.run_id:
+            check_run_id(self.run_id)
+
+
+def check_run_id(run_id: str) -> str:
+    """``run_id`` if it is a safe report folder name, else ConfigError saying what is allowed."""
+    if not _RUN_ID.fullmatch(run_id) or run_id == "latest":
+        raise ConfigError(
+            f"run id {run_id!r} is not a plain folder name: use letters, digits, '.', '_' and '-' "
+            "(starting with a letter or digit, at most 128 characters, not 'latest')"
+        )
+    return run_id
 
 
 def new_run_id() -> str:

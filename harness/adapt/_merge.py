@@ -1,0 +1,43 @@
+"""Merge a LoRA adapter into its base, and save the merged model together with its tokenizer.
+
+``save_pretrained`` of a model writes weights only; the tokenizer files are saved next to them so the
+merged directory loads (and converts) on its own.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+from harness.adapt._quiet import quiet_libraries
+
+__all__ = ["attach_adapter", "merge_adapter", "save_merged"]
+
+
+def attach_adapter(base_model: Any, adapter_dir: Path) -> Any:
+    """``base_model`` (a copy) with the adapter attached, unmerged: the reference for merge checks."""
+    from peft import PeftModel
+
+    with quiet_libraries():
+        return PeftModel.from_pretrained(copy.deepcopy(base_model), str(adapter_dir))
+
+
+def merge_adapter(base_model: Any, adapter_dir: Path) -> Any:
+    """A copy of ``base_model`` with the adapter's weights folded in (``merge_and_unload``)."""
+    with quiet_libraries():
+        merged = attach_adapter(base_model, adapter_dir).merge_and_unload()
+    merged.eval()
+    return merged
+
+
+def save_merged(model: Any, tokenizer: Any, out_dir: Path, dtype: str = "float16") -> Path:
+    """Save the merged weights in ``dtype`` (safetensors) plus every tokenizer file."""
+    import torch
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    half = copy.deepcopy(model).to(getattr(torch, dtype))
+    with quiet_libraries():
+        half.save_pretrained(str(out_dir))
+        tokenizer.save_pretrained(str(out_dir))
+    return out_dir

@@ -1,0 +1,94 @@
+"""``RubricJudge``: grade answers through any backend; retry invalid replies; journal valid verdicts.
+
+A reply that is not a valid verdict (prose, cut off, a score out of range, an extra key) is asked again,
+up to ``max_attempts``; after that the item gets a Verdict with ``error`` set and its cause. A backend
+failure (already retried by the backend's own policy) is such an error too. Only valid verdicts are
+journaled, so a rerun asks again exactly for the items that failed, and never twice for the others.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict
+from pathlib import Path
+
+from harness.backends import Backend
+from harness.cache import JsonlJournal, canonical_json
+from harness.judge._parse import JudgeOutputError, parse_verdict
+from harness.judge._prompt import JUDGE_PROMPT_VERSION, JudgeItem, judge_request
+from harness.judge._rubric import Rubric, Verdict
+
+__all__ = ["RubricJudge"]
+
+
+class RubricJudge:
+    """Callable over a batch of items; verdicts come back in item order."""
+
+    def __init__(
+        self,
+        backend: Backend,
+        *,
+        rubric: Rubric | None = None,
+        max_attempts: int = 3,
+        journal: Path | None = None,
+    ) -> None:
+        if max_attempts < 1:
+            raise ValueError(f"max_attempts={max_attempts} must be >= 1")
+        self._backend, self._rubric, self._max_attempts = backend, rubric or Rubric(), max_attempts
+        self._journal = JsonlJournal(journal) if journal is not None else None
+        self._identity = canonical_json({"judge": dict(backend.describe()), "prompt": JUDGE_PROMPT_VERSION})
+
+    def __call__(self, items: Sequence[JudgeItem]) -> list[Verdict]:
+        done = self._journaled(items)
+        for item in items:
+            if item.qid not in done:
+                done[item.qid] = verdict = self._judge(item)
+                if verdict.error is None and self._journal is not None:
+                    self._journal.append({"key": self._key(item), "verdict": _to_json(verdict)})
+        return [done[item.qid] for item in items]
+
+    def _judge(self, item: JudgeItem) -> Verdict:
+        problem = ""
+        for attempt in range(self._max_attempts):
+            (gen,) = self._backend.generate([judge_request(item, self._rubric, attempt=attempt)])
+            if gen.error:
+                return _failed(item, f"judge backend failed: {gen.error}", attempt + 1)
+            try:
+                parts, rationale = parse_verdict(gen.text)
+            except JudgeOutputError as exc:
+                problem = str(exc)
+                continue
+            score = self._rubric.score(parts)
+            return Verdict(
+                qid=item.qid, parts=parts, score=score, passed=self._rubric.passes(parts), rationale=rationale,
+                attempts=attempt + 1,
+            )  # fmt: skip
+        return _failed(item, f"invalid judge output after {self._max_attempts} attempts: {problem}", self._max_attempts)
+
+    def _key(self, item: JudgeItem) -> str:
+        rubric = self._rubric
+        terms = {"weights": dict(rubric.weights), "pass": rubric.pass_threshold, "min_part": rubric.min_part}
+        payload = canonical_json({"item": asdict(item), "rubric": terms, "judge": self._identity})
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+    def _journaled(self, items: Sequence[JudgeItem]) -> dict[str, Verdict]:
+        if self._journal is None:
+            return {}
+        wanted = {self._key(item): item.qid for item in items}
+        found: dict[str, Verdict] = {}
+        for row in self._journal.read():
+            key, data = row.get("key"), row.get("verdict")
+            if isinstance(key, str) and key in wanted and isinstance(data, Mapping):
+                found[wanted[key]] = Verdict(**data)
+        return found
+
+
+def _failed(item: JudgeItem, error: str, attempts: int) -> Verdict:
+    return Verdict(qid=item.qid, parts=None, score=None, passed=None, attempts=attempts, error=error)
+
+
+def _to_json(verdict: Verdict) -> dict[str, object]:
+    data = asdict(verdict)
+    data["parts"] = dict(verdict.parts) if verdict.parts is not None else None
+    return data
