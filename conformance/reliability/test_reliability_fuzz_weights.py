@@ -94,12 +94,6 @@ def test_damaged_gguf_metadata_read_never_crashes_or_hangs(
         ESCAPED[f"gguf: GGUFReader (adapt): {type(exc).__name__}"] += 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=(ValueError, IndexError),
-    reason="harness/adapt/_gguf_meta._fields lets gguf.GGUFReader's ValueError/IndexError escape on a damaged GGUF "
-    "(reported to the adapt owner); the contract is a HarnessError naming the file",
-)
 @pytest.mark.parametrize(
     ("how", "where", "patch"),
     [

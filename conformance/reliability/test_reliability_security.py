@@ -98,12 +98,6 @@ def test_models_load_from_safetensors_only_in_backends_and_retrieval() -> None:
     assert offenders == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="harness/adapt/_base.py load_base and harness/adapt/_merge.py attach_adapter call from_pretrained without "
-    "use_safetensors=True, so a base or adapter directory holding only a .bin would be read with torch.load "
-    "(reported to the adapt owner)",
-)
 def test_adaptation_loads_weights_from_safetensors_only() -> None:
     offenders = [
         f"{name}:{call.lineno}"

@@ -127,12 +127,13 @@ def load_base(base: BaseModel, dtype: Any, quantization_config: Any = None) -> A
     from transformers import AutoModelForCausalLM
 
     kwargs: dict[str, Any] = {"dtype": dtype}
-    if base.gguf_file:
-        kwargs["gguf_file"] = base.gguf_file
     if quantization_config is not None:
         kwargs["quantization_config"] = quantization_config
     with quiet_libraries():
-        model = AutoModelForCausalLM.from_pretrained(str(base.model_dir), **kwargs)
+        if base.gguf_file:
+            model = AutoModelForCausalLM.from_pretrained(str(base.model_dir), gguf_file=base.gguf_file, **kwargs)
+        else:  # never a pickled pytorch_model.bin
+            model = AutoModelForCausalLM.from_pretrained(str(base.model_dir), use_safetensors=True, **kwargs)
     quantizer = getattr(model, "hf_quantizer", None)
     if base.gguf_file and quantizer is not None:
         quantizer.remove_quantization_config(model)  # else trl refuses to train a "quantised" model

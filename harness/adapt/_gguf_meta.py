@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from harness.errors import CacheError
+
 __all__ = ["arch_fields", "copy_fields", "finish_writer", "write_vocab_gguf"]
 
 # Written fresh by each export, never copied.
@@ -22,7 +24,12 @@ def _fields(source: Path) -> list[_Field]:
     stat = source.stat()
     memo_key = (str(source), stat.st_size, stat.st_mtime_ns)
     if memo_key not in _READ:
-        reader = gguf.GGUFReader(str(source))
+        try:
+            reader = gguf.GGUFReader(str(source))
+        except (ValueError, IndexError, OSError, EOFError) as exc:
+            raise CacheError(
+                f"{source}: not a readable GGUF file ({type(exc).__name__}); rebuild or re-download it"
+            ) from None
         _READ[memo_key] = [
             (key, f.contents(), f.types[0], f.types[-1] if f.types[0] == gguf.GGUFValueType.ARRAY else None)
             for key, f in reader.fields.items()

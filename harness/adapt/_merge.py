@@ -11,16 +11,25 @@ from pathlib import Path
 from typing import Any
 
 from harness.adapt._quiet import quiet_libraries
+from harness.errors import CacheError
 
 __all__ = ["attach_adapter", "merge_adapter", "save_merged"]
 
 
 def attach_adapter(base_model: Any, adapter_dir: Path) -> Any:
     """``base_model`` (a copy) with the adapter attached, unmerged: the reference for merge checks."""
-    from peft import PeftModel
+    from peft import LoraConfig, PeftModel, set_peft_model_state_dict
+    from safetensors.torch import load_file
 
+    weights = adapter_dir / "adapter_model.safetensors"
+    if not weights.is_file():
+        # Only safetensors: peft would otherwise fall back to a pickled adapter_model.bin.
+        raise CacheError(f"{adapter_dir}: adapter_model.safetensors is missing; retrain the adapter")
+    config = LoraConfig(**LoraConfig.from_json_file(str(adapter_dir / "adapter_config.json")))
     with quiet_libraries():
-        return PeftModel.from_pretrained(copy.deepcopy(base_model), str(adapter_dir))
+        model = PeftModel(copy.deepcopy(base_model), config)
+        set_peft_model_state_dict(model, load_file(str(weights)))
+    return model.eval()
 
 
 def merge_adapter(base_model: Any, adapter_dir: Path) -> Any:
