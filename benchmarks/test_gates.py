@@ -30,6 +30,8 @@ def test_promotion_gate(candidate_name: str, bench_session: BenchSession) -> Non
 def test_quantization_regression(candidate_name: str, bench_session: BenchSession) -> None:
     cond = bench_session.matrix.condition(candidate_name)
     levels = [q for q in cond.adaptation.export_quantizations if q != "F16"]
+    if not cond.gate.quantization_regression:
+        pytest.skip(f"{candidate_name}: gate.quantization_regression is off")
     if cond.model.provider != "llama_cpp" or "F16" not in cond.adaptation.export_quantizations:
         pytest.skip(f"{candidate_name}: quantisation levels are compared for llama.cpp exports that include F16")
     reference = bench_session.result_set(candidate_name, quantization="F16")

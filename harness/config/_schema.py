@@ -161,15 +161,28 @@ class TrainingMix:
 
 @dataclass(frozen=True, kw_only=True)
 class GridConfig:
+    """The LoRA grid search. ``backend: ray`` runs the trials on Ray Tune: a local Ray instance, or the
+    cluster at ``ray_address`` (``ray://head:10001`` or ``auto``), each trial with the resources below."""
+
     enabled: bool = False
     ranks: tuple[int, ...] = (16, 32)
     learning_rates: tuple[float, ...] = (1e-4, 5e-5)
     epochs: tuple[int, ...] = (2, 3)
+    backend: Literal["local", "ray"] = "local"
+    ray_address: str | None = None
+    ray_cpus_per_trial: float = 1.0
+    ray_gpus_per_trial: float = 0.0
 
     def __post_init__(self) -> None:
         for name in ("ranks", "learning_rates", "epochs"):
             if not getattr(self, name):
                 raise FieldError(name, [], "must not be empty")
+        if self.ray_address is not None and self.backend != "ray":
+            raise FieldError("ray_address", self.ray_address, "is used only with backend: ray; set backend: ray")
+        if self.ray_address is not None and not self.ray_address.strip():
+            raise FieldError("ray_address", self.ray_address, "must be an address (ray://host:10001, auto) or null")
+        check_positive("ray_cpus_per_trial", self.ray_cpus_per_trial)
+        check_min("ray_gpus_per_trial", self.ray_gpus_per_trial, 0)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -254,6 +267,8 @@ class GateConfig:
     """Promotion and regression thresholds. ``baseline`` defaults to the size group's baseline."""
 
     promote: bool = False  # whether this condition is a promotion candidate
+    # Compare every exported quantisation level against F16 (one more generation pass per level).
+    quantization_regression: bool = False
     min_factuality_delta_pp: float = 5.0
     min_citation_coverage: float = 0.35
     alpha: float = 0.05

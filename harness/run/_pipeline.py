@@ -83,6 +83,7 @@ def run_condition(
     }
     context["peak_rss_mb"] = peak_rss_mb()
     out_dir, summary = write_condition(cond, opts, records, context, label=label)
+    _record_evaluation(served.adaptation, label, summary)
     return ConditionResult(
         condition=cond,
         records=records,
@@ -93,6 +94,28 @@ def run_condition(
         requests=requests,
         model_path=served.path,
     )
+
+
+_EVALUATION_KEYS = ("n_questions", "n_errors", "exact_match", "f1", "citation_coverage", "refused", "crag")
+
+
+def _record_evaluation(adaptation: dict[str, Any] | None, label: str, summary: dict[str, Any]) -> None:
+    """Put this condition's headline numbers into the artifact's EXPERIMENT_METADATA.json.
+
+    One artifact can serve several conditions (lora_tiny_ft and hybrid_tiny), so results are keyed by
+    label, under a lock, and the artifact is re-verified and re-sealed by ``record_evaluation``.
+    """
+    if adaptation is None:
+        return
+    from harness.adapt import read_metadata, record_evaluation
+    from harness.cache import file_lock
+
+    directory = Path(adaptation["artifact_dir"])
+    with file_lock(directory.parent / f"{directory.name}.evaluation.lock"):
+        current = read_metadata(directory).get("evaluation") or {}
+        by_label = dict(current.get("by_condition") or {}) if isinstance(current, dict) else {}
+        by_label[label] = {k: summary.get(k) for k in _EVALUATION_KEYS}
+        record_evaluation(directory, {"status": "recorded", "by_condition": by_label})
 
 
 def peak_rss_mb() -> float:
