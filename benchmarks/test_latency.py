@@ -12,8 +12,6 @@ from typing import Any
 
 import pytest
 
-import pytest
-
 from harness.pytest_session import BenchSession
 
 ROUNDS = 8
