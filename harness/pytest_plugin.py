@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -66,6 +67,24 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="re-evaluate scores and gates from stored generations; never generate",
     )
+    group.addoption(
+        "--bench-ray-shards",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="answer on N Ray workers (needs the scale extra); default: in this process",
+    )
+    group.addoption(
+        "--bench-ray-address",
+        default=None,
+        metavar="ADDR",
+        help="Ray cluster for --bench-ray-shards (ray://head:10001, auto); default: a private local instance",
+    )
+    group.addoption(
+        "--bench-latency-always",
+        action="store_true",
+        help="replay prompts for the latency benchmark even when every answer came from the cache",
+    )
 
 
 def _positive_int(text: str) -> int:
@@ -87,6 +106,22 @@ def _run_id(text: str) -> str:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "bench_gate: a statistical gate over stored per-question results")
     config.stash[SESSION_KEY] = BenchSession.from_pytest(config)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """pytest-xdist controller: every worker reports into this run's folder."""
+    node.workerinput["bench_run_id"] = node.config.stash[SESSION_KEY].options.run_id
+
+
+@pytest.hookimpl(optionalhook=True, tryfirst=True)  # before xdist's own choice
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """``-n N`` without an explicit ``--dist``: one condition's tests per work unit (see harness.pytest_xdist_scope)."""
+    if any(a == "--dist" or a.startswith("--dist=") for a in config.invocation_params.args):
+        return None  # the user chose a distribution mode
+    from harness.pytest_xdist_scope import ConditionScheduling
+
+    return ConditionScheduling(config, log)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -117,9 +152,15 @@ def bench_session(request: pytest.FixtureRequest) -> BenchSession:
     return request.config.stash[SESSION_KEY]
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    bench = session.config.stash.get(SESSION_KEY, None)
+    if bench is not None and bench.worker_id is not None and bench.ran_any:
+        bench.finish()  # an xdist worker: its own index, merged by the controller
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
     session = config.stash.get(SESSION_KEY, None)
-    if session is not None and session.ran_any:
+    if session is not None and session.worker_id is None and session.should_finish():
         path = session.finish()
         terminalreporter.write_sep("-", "benchmark report")
         terminalreporter.write_line(f"reports written to {path}")

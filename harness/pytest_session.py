@@ -26,6 +26,9 @@ __all__ = ["BenchSession"]
 class BenchSession:
     options: RunOptions
     progress: Callable[[str], None]
+    # Under pytest-xdist: this worker's id (gw0, ...) on a worker; ``xdist_controller`` on the controller.
+    worker_id: str | None = None
+    xdist_controller: bool = False
     _matrix: Matrix | None = None
     _results: dict[str, ConditionResult | BaseException] = field(default_factory=dict)
     _gates: dict[str, GateOutcome] = field(default_factory=dict)
@@ -39,12 +42,20 @@ class BenchSession:
             dataset=config.getoption("bench_dataset"),
             cache_dir=config.getoption("bench_cache_dir"),
             reports_dir=config.getoption("bench_reports_dir"),
-            run_id=config.getoption("bench_run_id") or new_run_id(),
+            run_id=config.getoption("bench_run_id") or _shared_run_id(config) or new_run_id(),
             strict=config.getoption("bench_strict"),
             max_questions=config.getoption("bench_max_questions"),
             rescore=config.getoption("bench_rescore"),
+            ray_shards=config.getoption("bench_ray_shards"),
+            ray_address=config.getoption("bench_ray_address"),
         )
-        return cls(options=opts, progress=_terminal_progress(config))
+        worker = getattr(config, "workerinput", None)
+        return cls(
+            options=opts,
+            progress=_terminal_progress(config),
+            worker_id=worker["workerid"] if worker else None,
+            xdist_controller=worker is None and bool(getattr(config.option, "numprocesses", None)),
+        )
 
     @property
     def matrix(self) -> Matrix:
@@ -134,24 +145,57 @@ class BenchSession:
         except HarnessError as exc:
             return exc
 
-    def finish(self) -> Path:
-        """Write the run index and report, and point reports/latest at this run."""
-        from harness.cache import atomic_write_text
-        from harness.report import write_run_report
-        from harness.run import provenance
+    @property
+    def run_dir(self) -> Path:
+        return self.options.reports_dir / self.options.run_id
 
-        run_dir = self.options.reports_dir / self.options.run_id
+    def should_finish(self) -> bool:
+        """Whether this process writes the report: it ran a condition, or it is the xdist controller of workers."""
+        from harness.report._worker_runs import WORKER_INDEX_GLOB
+
+        return self.ran_any or (self.xdist_controller and any(self.run_dir.glob(WORKER_INDEX_GLOB)))
+
+    def finish(self) -> Path:
+        """Write the run index and report, and point reports/latest at this run.
+
+        An xdist worker writes only its own index (``run-<worker>.json``); the controller merges them.
+        """
+        from harness.cache import atomic_write_text
+        from harness.report import worker_index_name
+
+        run_dir = self.run_dir
         run_dir.mkdir(parents=True, exist_ok=True)
         index = {name: _outcome(o) for name, o in self._results.items()}
         gates = {key: o.to_dict() for key, o in self._gates.items()}
-        body = {"run_id": self.options.run_id, "conditions": index, "gates": gates}
-        atomic_write_text(run_dir / "run.json", json.dumps(body, indent=2, default=str) + "\n")
+        body: dict[str, Any] = {"run_id": self.options.run_id, "conditions": index, "gates": gates}
+        if self.worker_id is not None:
+            text = json.dumps(body | {"worker": self.worker_id}, indent=2, default=str) + "\n"
+            atomic_write_text(run_dir / worker_index_name(self.worker_id), text)
+            return run_dir
         entries = [_entry(label, o) for label, o in self._results.items() if not isinstance(o, BaseException)]
+        if self.xdist_controller:
+            body, entries = _merged_workers(run_dir, self.options.run_id)
+        atomic_write_text(run_dir / "run.json", json.dumps(body, indent=2, default=str) + "\n")
+        self._write_report(run_dir, entries, body["gates"])
+        _link_latest(self.options.reports_dir, self.options.run_id)
+        return run_dir
+
+    def _write_report(self, run_dir: Path, entries: list[dict[str, Any]], gates: dict[str, Any]) -> None:
+        from harness.report import write_run_report
+        from harness.run import provenance
+
         if entries:
             order = sorted(self.matrix.size_groups, key=lambda g: self.matrix.size_groups[g].order)
             write_run_report(run_dir, entries, gates, group_order=order, provenance=provenance())
-        _link_latest(self.options.reports_dir, self.options.run_id)
-        return run_dir
+
+
+def _merged_workers(run_dir: Path, run_id: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The run index and report entries of every xdist worker's part of this run."""
+    from harness.report import entry_from_dir, merge_worker_runs
+
+    index, gates = merge_worker_runs(run_dir)
+    entries = [entry_from_dir(k, Path(o["dir"])) for k, o in index.items() if o["status"] == "ok"]
+    return {"run_id": run_id, "conditions": index, "gates": gates}, entries
 
 
 def _entry(label: str, result: ConditionResult) -> dict[str, Any]:
@@ -174,6 +218,12 @@ def _outcome(outcome: Any) -> dict[str, Any]:
     if isinstance(outcome, BaseException):
         return {"status": "error", "error": str(outcome)}
     return {"status": "ok", "dir": str(outcome.out_dir), "summary": outcome.summary}
+
+
+def _shared_run_id(config: pytest.Config) -> str | None:
+    """On an xdist worker, the run id the controller chose (so all workers report into one folder)."""
+    worker = getattr(config, "workerinput", None)
+    return str(worker["bench_run_id"]) if worker and worker.get("bench_run_id") else None
 
 
 def _link_latest(reports: Path, run_id: str) -> None:

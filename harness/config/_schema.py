@@ -77,6 +77,10 @@ class GenerationConfig:
     # backoff from ``backoff_s`` and full jitter; after that the question is recorded as an error.
     max_retries: int = 3
     backoff_s: float = 1.0
+    # llama.cpp on CPU: questions answered at once, each by its own model instance on an equal share of the cores
+    # (None: one per core, at most batch_size; always 1 with GPU offload). Answers are the same for any value
+    # (conformance checks it), so it is not part of the generation cache key.
+    parallel_sequences: int | None = None
 
     def __post_init__(self) -> None:
         check_min("max_tokens", self.max_tokens, 1)
@@ -92,6 +96,9 @@ class GenerationConfig:
         check_at_most("max_retries", self.max_retries, 20)
         check_min("backoff_s", self.backoff_s, 0)
         check_at_most("backoff_s", self.backoff_s, 600)
+        if self.parallel_sequences is not None:
+            check_min("parallel_sequences", self.parallel_sequences, 1)
+            check_at_most("parallel_sequences", self.parallel_sequences, 256)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -12,17 +12,20 @@ from harness.retrieval._model_files import embedded_embedding_model_dir
 from harness.retrieval._protocol import Retriever
 from harness.retrieval._reciprocal_rank import reciprocal_rank
 from harness.retrieval._registry import RETRIEVERS
+from harness.retrieval._search_cache import SEARCH_STAGE, cached_search
 from harness.retrieval._types import Chunk, Passage
 
 __all__ = [
     "INDEX_STAGE",
     "INDEX_VERSION",
     "RETRIEVERS",
+    "SEARCH_STAGE",
     "Chunk",
     "Embedder",
     "Passage",
     "RetrievalIndex",
     "Retriever",
+    "cached_search",
     "chunk_corpus",
     "chunk_document",
     "corpus_fingerprint",

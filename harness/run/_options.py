@@ -27,10 +27,17 @@ class RunOptions:
     strict: bool = False
     max_questions: int | None = None
     rescore: bool = False  # re-evaluate stored results; never generate
+    # Answer on this many Ray workers (harness.scale.RayShardedBackend); None answers in this process.
+    ray_shards: int | None = None
+    ray_address: str | None = None  # None: a private local Ray instance
 
     def __post_init__(self) -> None:
         if self.run_id:
             check_run_id(self.run_id)
+        if self.ray_shards is not None and self.ray_shards < 1:
+            raise ConfigError(f"--bench-ray-shards={self.ray_shards} must be >= 1")
+        if self.ray_address is not None and self.ray_shards is None:
+            raise ConfigError(f"--bench-ray-address={self.ray_address} needs --bench-ray-shards N (how many workers)")
 
 
 def check_run_id(run_id: str) -> str:

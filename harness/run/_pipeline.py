@@ -8,13 +8,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from harness.backends import Generation, GenerationRequest, create_backend
-from harness.cache import Cache, default_cache_dir, stage_key
+from harness.backends import Backend, Generation, GenerationRequest, create_backend
+from harness.cache import Cache, default_cache_dir, file_lock
 from harness.config import Condition
 from harness.data import Question
 from harness.errors import BackendError
 from harness.prompting import build_request
-from harness.retrieval import Passage
+from harness.retrieval import Passage, cached_search
+from harness.run._answers import GENERATIONS_VERSION, CountingBackend, journal_path
 from harness.run._availability import check_condition
 from harness.run._generate import generate_journaled
 from harness.run._options import RunOptions
@@ -22,9 +23,8 @@ from harness.run._records import build_record
 from harness.run._stages import gold_passages, prepare_index, prepare_model, prepare_splits, resolve_dataset
 from harness.run._write import write_condition
 
-__all__ = ["ConditionResult", "run_condition"]
+__all__ = ["GENERATIONS_VERSION", "ConditionResult", "run_condition"]
 
-GENERATIONS_VERSION = "1"
 Progress = Callable[[str], None]
 
 
@@ -63,12 +63,12 @@ def run_condition(
         served = prepare_model(cond, splits, cache, say)
     questions = _test_questions(splits.test, cond.data.max_test_questions, opts.max_questions)
     with _timed(timings, "retrieval"):
-        shown = _passages(cond, questions, index, dataset)
+        shown = _passages(cond, questions, index, dataset, cache)
     with _timed(timings, "generation"):
         requests = tuple(
             build_request(q.qid, q.question, p or None, cond.generation) for q, p in zip(questions, shown, strict=True)
         )
-        generations, identity = _generate(cond, requests, served.path, cache, say, rescore=opts.rescore)
+        generations, identity, generated = _generate(cond, requests, served.path, cache, say, opts)
     with _timed(timings, "scoring"):
         records = tuple(
             build_record(cond, q, p, g, cond.scoring) for q, p, g in zip(questions, shown, generations, strict=True)
@@ -80,6 +80,7 @@ def run_condition(
         "retrieval": index.describe() if index is not None else {"mode": cond.retrieval.mode},
         "adaptation": served.adaptation,
         "timings_s": timings,
+        "generations": {"generated": generated, "reused": len(generations) - generated},
     }
     context["peak_rss_mb"] = peak_rss_mb()
     out_dir, summary = write_condition(cond, opts, records, context, label=label)
@@ -130,12 +131,14 @@ def _test_questions(test: Sequence[Question], *limits: int | None) -> list[Quest
     return list(test[: min(caps)] if caps else test)
 
 
-def _passages(cond: Condition, questions: Sequence[Question], index: Any, dataset: Any) -> list[list[Passage]]:
+def _passages(
+    cond: Condition, questions: Sequence[Question], index: Any, dataset: Any, cache: Cache
+) -> list[list[Passage]]:
     if cond.retrieval.mode == "off":
         return [[] for _ in questions]
     if cond.retrieval.mode == "gold_context":
         return [gold_passages(q, dataset) for q in questions]
-    return list(index.search([q.question for q in questions], cond.retrieval.top_k))
+    return cached_search(index, [q.question for q in questions], cond.retrieval.top_k, cache)
 
 
 def _generate(
@@ -144,27 +147,40 @@ def _generate(
     model_path: Path | None,
     cache: Cache,
     say: Progress,
-    *,
-    rescore: bool,
-) -> tuple[list[Generation], dict[str, Any]]:
-    backend = create_backend(cond.model, cond.generation, model_path=model_path)
+    opts: RunOptions,
+) -> tuple[list[Generation], dict[str, Any], int]:
+    """The answers, the model identity, and how many answers were generated (not read from the journal)."""
+    backend = CountingBackend(_backend(cond, model_path, opts))
     try:
         identity = dict(backend.describe())
-        key = stage_key("generations", GENERATIONS_VERSION, model=identity, generation=cond.generation)
-        journal = cache.root / "generations" / f"{key}.jsonl"
-        gens = generate_journaled(
-            backend,
-            requests,
-            journal,
-            batch_size=cond.generation.batch_size,
-            progress=say,
-            label="answers",
-            rescore=rescore,
-        )
+        journal = journal_path(cache.root, identity, cond.generation)
+        # Processes sharing the cache (pytest-xdist workers) never answer the same journal at once: the second
+        # waits, then finds every answer stored.
+        with file_lock(journal.with_suffix(".lock")):
+            gens = generate_journaled(
+                backend,
+                requests,
+                journal,
+                batch_size=cond.generation.batch_size,
+                progress=say,
+                label="answers",
+                rescore=opts.rescore,
+            )
     finally:
         backend.close()
     _check_error_rate(cond, gens)
-    return gens, identity
+    return gens, identity, backend.generated
+
+
+def _backend(cond: Condition, model_path: Path | None, opts: RunOptions) -> Backend:
+    """The condition's backend in this process, or sharded across Ray workers (``--bench-ray-shards``)."""
+    if opts.ray_shards is None:
+        return create_backend(cond.model, cond.generation, model_path=model_path)
+    from harness.scale import RayShardedBackend
+
+    return RayShardedBackend(
+        cond.model, cond.generation, shards=opts.ray_shards, model_path=model_path, address=opts.ray_address
+    )
 
 
 def _check_error_rate(cond: Condition, gens: Sequence[Generation]) -> None:
