@@ -8,20 +8,15 @@ from __future__ import annotations
 
 import pytest
 
-from harness.gates import budget_gate, promotion_gate, quantization_gate
+from harness.gates import budget_gate, quantization_gate
 from harness.pytest_session import BenchSession
 
 
 @pytest.mark.bench_gate
+@pytest.mark.bench_promotion
 def test_promotion_gate(candidate_name: str, bench_session: BenchSession) -> None:
-    candidate = bench_session.result(candidate_name)
-    baseline = bench_session.matrix.baseline_of(candidate_name)
-    outcome = promotion_gate(
-        bench_session.result_set(candidate_name),
-        bench_session.result_set(baseline.name),
-        candidate.condition.gate,
-        candidate.condition.scoring,
-    )
+    """Holm-corrected across every candidate whose promotion gate this run selects."""
+    outcome = bench_session.promotion_outcome(candidate_name)
     bench_session.record_gate(candidate_name, outcome)
     assert outcome.passed, outcome.message
 

@@ -105,6 +105,9 @@ def _run_id(text: str) -> str:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "bench_gate: a statistical gate over stored per-question results")
+    config.addinivalue_line(
+        "markers", "bench_promotion: the promotion gate; its selected candidates form one Holm family"
+    )
     config.stash[SESSION_KEY] = BenchSession.from_pytest(config)
 
 
@@ -144,6 +147,19 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             if param in callspec.params:
                 session = item.config.stash[SESSION_KEY]
                 item.extra_keyword_matches.update(session.keywords(callspec.params[param]))
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """After -k/-m selection: which candidates' promotion gates run, so each gate is corrected for all of them."""
+    bench = session.config.stash.get(SESSION_KEY, None)
+    if bench is None:
+        return
+    names = []
+    for item in session.items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if item.get_closest_marker("bench_promotion") is not None and "candidate_name" in params:
+            names.append(str(params["candidate_name"]))
+    bench.promotion_candidates = tuple(dict.fromkeys(names))
 
 
 @pytest.fixture(scope="session")

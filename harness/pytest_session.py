@@ -29,7 +29,10 @@ class BenchSession:
     # Under pytest-xdist: this worker's id (gw0, ...) on a worker; ``xdist_controller`` on the controller.
     worker_id: str | None = None
     xdist_controller: bool = False
+    # Set after collection: the candidates whose promotion gate this run evaluates (one Holm family).
+    promotion_candidates: tuple[str, ...] = ()
     _matrix: Matrix | None = None
+    _family_p: dict[str, list[float]] = field(default_factory=dict)
     _results: dict[str, ConditionResult | BaseException] = field(default_factory=dict)
     _gates: dict[str, GateOutcome] = field(default_factory=dict)
 
@@ -128,6 +131,30 @@ class BenchSession:
             backend.generate([requests[next(position) % len(requests)]])
 
         return call, backend.close
+
+    def promotion_outcome(self, name: str) -> GateOutcome:
+        """``name``'s promotion gate, Holm-corrected together with the run's other promotion comparisons."""
+        from harness.gates import promotion_gate
+
+        cond = self.result(name).condition
+        baseline = self.matrix.baseline_of(name).name
+        family = [p for other in self.promotion_candidates if other != name for p in self._promotion_p(other)]
+        return promotion_gate(self.result_set(name), self.result_set(baseline), cond.gate, cond.scoring, family=family)
+
+    def _promotion_p(self, name: str) -> list[float]:
+        """[primary p-value] of a candidate's comparison; [] when it has none (model absent, failed, refused),
+        since a comparison that was never made is no hypothesis tested."""
+        from harness.gates import promotion_comparison
+
+        if name not in self._family_p:
+            try:
+                cond = self.result(name).condition
+                baseline = self.result_set(self.matrix.baseline_of(name).name)
+                cmp, _ = promotion_comparison(self.result_set(name), baseline, cond.scoring)
+                self._family_p[name] = [cmp.p_value]
+            except (HarnessError, pytest.skip.Exception, pytest.fail.Exception):
+                self._family_p[name] = []
+        return self._family_p[name]
 
     def record_gate(self, key: str, outcome: GateOutcome) -> None:
         self._gates[key] = outcome

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 from pathlib import Path
 
 import pytest
@@ -85,3 +86,22 @@ def test_budget_failure_names_the_number_and_the_budget() -> None:
     outcome = budget_gate("hybrid_tiny", gate, latency_p95_s=2.25, peak_rss_mb=None)
     assert not outcome.passed
     assert "latency p95 2.25 s (budget 0.5 s)" in outcome.message
+
+
+def test_holm_correction_across_the_runs_promotion_comparisons() -> None:
+    cand, base = run_arm(CAND, oracle, n=40), run_arm(BASE, noisy(0.8, seed=2), n=40)
+    alone = promotion_gate(cand, base, CAND.gate, CAND.scoring)
+    assert alone.passed, alone.message
+    p = alone.numbers["holm"]["p"]
+    assert alone.numbers["holm"] == {"family_size": 1, "p": p, "p_holm": p} and "Holm" not in alone.message
+    assert 3 * p < CAND.gate.alpha, "the arms must be strong enough to survive a small family"
+    # Two clearly null comparisons beside it: Holm multiplies the smallest p by 3, still significant.
+    beside_nulls = promotion_gate(cand, base, CAND.gate, CAND.scoring, family=[0.7, 0.9])
+    assert beside_nulls.passed and beside_nulls.numbers["holm"]["p_holm"] == pytest.approx(3 * p)
+    # The same arms as one of k + 1 equally strong comparisons: every Holm p is (k + 1) p >= alpha.
+    k = math.ceil(CAND.gate.alpha / p)
+    crowded = promotion_gate(cand, base, CAND.gate, CAND.scoring, family=[p] * k)
+    assert not crowded.passed
+    assert crowded.numbers["holm"]["p_holm"] == pytest.approx(min(1.0, (k + 1) * p))
+    for part in (f"over {k + 1} comparisons", "Holm p=", "is not < alpha=0.05"):
+        assert part in crowded.message, crowded.message

@@ -53,3 +53,21 @@ def test_malformed_config_is_a_usage_error(bench_dir: pytest.Pytester) -> None:
     output = result.stdout.str() + result.stderr.str()
     assert "rag_baseline_tiny.yaml: retrieval.top_k=0 must be >= 1" in output
     assert result.ret != pytest.ExitCode.OK
+
+
+def test_the_promotion_family_is_the_selected_candidates(bench_dir: pytest.Pytester) -> None:
+    """Holm corrects each promotion gate for the candidates this run selects (after -k), no more, no fewer."""
+    bench_dir.makepyfile(
+        test_family="""
+        import pytest
+
+        @pytest.mark.bench_promotion
+        def test_gate(candidate_name, bench_session):
+            print("FAMILY=" + ",".join(bench_session.promotion_candidates))
+        """
+    )
+    result = bench_dir.runpytest("test_family.py", "-s", "-k", "hybrid_3b or hybrid_science_0p5")
+    result.assert_outcomes(passed=2)
+    result.stdout.fnmatch_lines(["*FAMILY=hybrid_science_0p5,hybrid_science_3b*"])
+    alone = bench_dir.runpytest("test_family.py", "-s", "-k", "hybrid_tiny")
+    alone.stdout.fnmatch_lines(["*FAMILY=hybrid_tiny"])

@@ -2,7 +2,7 @@
 
 from harness.gates._budgets import budget_gate
 from harness.gates._outcome import GateOutcome, GateRefused
-from harness.gates._promotion import FACTUALITY_METRIC, check_comparable, promotion_gate
+from harness.gates._promotion import FACTUALITY_METRIC, check_comparable, promotion_comparison, promotion_gate
 from harness.gates._quantization import quantization_gate
 from harness.gates._results import ResultSet, load_result_set
 
@@ -14,6 +14,7 @@ __all__ = [
     "budget_gate",
     "check_comparable",
     "load_result_set",
+    "promotion_comparison",
     "promotion_gate",
     "quantization_gate",
 ]

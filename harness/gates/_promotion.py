@@ -1,16 +1,24 @@
 """The promotion gate: better than the same-size RAG baseline, by enough, and grounded.
 
 Δ factuality (token F1, in percentage points) must be >= the threshold with the CI's lower bound
-above 0, AND mean citation grounding coverage must reach its threshold.
+above 0 and the paired test significant at ``alpha`` after Holm correction across the run's promotion
+comparisons, AND mean citation grounding coverage must reach its threshold.
+
+Why Holm: a run that gates several candidates against their baselines tests several hypotheses; without a
+correction the chance that at least one candidate is promoted by luck grows with their number.
 """
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Sequence
+
 from harness.config import GateConfig, ScoringConfig
 from harness.gates._outcome import GateOutcome, GateRefused
 from harness.gates._results import ResultSet, factuality_comparison
+from harness.stats import Comparison, holm_adjust
 
-__all__ = ["FACTUALITY_METRIC", "check_comparable", "promotion_gate"]
+__all__ = ["FACTUALITY_METRIC", "check_comparable", "promotion_comparison", "promotion_gate"]
 
 FACTUALITY_METRIC = "f1"
 COVERAGE_METRIC = "citation_coverage"
@@ -29,26 +37,58 @@ def check_comparable(a: ResultSet, b: ResultSet, *, allow_quantization_mismatch:
         )
 
 
-def promotion_gate(candidate: ResultSet, baseline: ResultSet, gate: GateConfig, scoring: ScoringConfig) -> GateOutcome:
+def promotion_comparison(candidate: ResultSet, baseline: ResultSet, scoring: ScoringConfig) -> tuple[Comparison, int]:
+    """The gate's paired factuality comparison (candidate minus baseline, in pp) and the errored-question count."""
     check_comparable(candidate, baseline)
-    cmp, excluded = factuality_comparison(baseline, candidate, FACTUALITY_METRIC, scoring)
+    return factuality_comparison(baseline, candidate, FACTUALITY_METRIC, scoring)
+
+
+def promotion_gate(
+    candidate: ResultSet,
+    baseline: ResultSet,
+    gate: GateConfig,
+    scoring: ScoringConfig,
+    *,
+    family: Sequence[float] = (),
+) -> GateOutcome:
+    """``family``: the primary p-values of the run's other promotion comparisons, corrected together with
+    this one (Holm). Empty: this is the run's only comparison, and Holm leaves its p-value unchanged."""
+    cmp, excluded = promotion_comparison(candidate, baseline, scoring)
+    cmp = holm_adjust([cmp, *(_placeholder(cmp, p) for p in family)])[0]
+    p_holm = cmp.p_holm if cmp.p_holm is not None else cmp.p_value
     coverage = candidate.mean(COVERAGE_METRIC)
-    p = cmp.p_values.get("wilcoxon", min(cmp.p_values.values()))
-    delta_ok = cmp.difference >= gate.min_factuality_delta_pp and cmp.ci_low > 0
+    big_enough = cmp.difference >= gate.min_factuality_delta_pp and cmp.ci_low > 0
+    significant = p_holm < gate.alpha
     coverage_ok = coverage is not None and coverage >= gate.min_citation_coverage
+    m = len(family) + 1
     head = (
         f"{candidate.condition} vs {baseline.condition}: Δ factuality {cmp.difference:+.1f} pp "
-        f"({100 * cmp.confidence:.0f}% CI {cmp.ci_low:+.1f}..{cmp.ci_high:+.1f}, p={p:.2g}, n={cmp.n})"
+        f"({100 * cmp.confidence:.0f}% CI {cmp.ci_low:+.1f}..{cmp.ci_high:+.1f}, p={cmp.p_value:.2g}"
+        + (f", Holm p={p_holm:.2g} over {m} comparisons" if m > 1 else "")
+        + f", n={cmp.n})"
     )
-    parts = [head + (" ok" if delta_ok else _delta_reason(cmp.difference, cmp.ci_low, gate))]
-    parts.append(_coverage_text(coverage, gate.min_citation_coverage))
+    reason = _delta_reason(cmp.difference, cmp.ci_low, gate) if not big_enough else ""
+    if big_enough and not significant:
+        reason = f" but {'Holm ' if m > 1 else ''}p={p_holm:.2g} is not < alpha={gate.alpha:g}"
+    parts = [head + (reason or " ok"), _coverage_text(coverage, gate.min_citation_coverage)]
     numbers = {
         "comparison": cmp.to_dict(),
         "citation_coverage": coverage,
         "excluded_errors": excluded,
-        "thresholds": {"delta_pp": gate.min_factuality_delta_pp, "coverage": gate.min_citation_coverage},
+        "holm": {"family_size": m, "p": cmp.p_value, "p_holm": p_holm},
+        "thresholds": {
+            "delta_pp": gate.min_factuality_delta_pp,
+            "coverage": gate.min_citation_coverage,
+            "alpha": gate.alpha,
+        },
     }
-    return GateOutcome(gate="promotion", passed=delta_ok and coverage_ok, message="; ".join(parts), numbers=numbers)
+    passed = big_enough and significant and coverage_ok
+    return GateOutcome(gate="promotion", passed=passed, message="; ".join(parts), numbers=numbers)
+
+
+def _placeholder(like: Comparison, p_value: float) -> Comparison:
+    """Another comparison of the family, reduced to what Holm reads: its primary p-value."""
+    return dataclasses.replace(like, p_values={like.test: p_value})
 
 
 def _delta_reason(delta: float, ci_low: float, gate: GateConfig) -> str:
