@@ -16,6 +16,7 @@ __all__ = [
     "GateConfig",
     "GenerationConfig",
     "GridConfig",
+    "JudgeConfig",
     "ModelSpec",
     "RetrievalConfig",
     "ScoringConfig",
@@ -269,6 +270,41 @@ class ScoringConfig:
         check_fraction("confidence", self.confidence, inclusive_high=False)
 
 
+def _embedded_judge() -> ModelSpec:
+    return ModelSpec(provider="llama_cpp", name="embedded", quantization="Q4_1")
+
+
+@dataclass(frozen=True, kw_only=True)
+class JudgeConfig:
+    """LLM-as-judge, off by default: every answer graded by the rubric (harness.judge) ``repeats`` times.
+
+    The first judgement decodes greedily; the other repeats (and retries of an invalid reply) sample at
+    ``temperature`` with their own seed, so they are independent draws of the judge whose disagreement is
+    reported and widens the score's interval. Verdicts are journaled by content, so a re-run judges only
+    what it has not judged yet.
+    """
+
+    enabled: bool = False
+    model: ModelSpec = field(default_factory=_embedded_judge)
+    repeats: int = 1
+    temperature: float = 0.7
+    max_attempts: int = 3
+    max_tokens: int = 256
+    pass_threshold: float = 0.65
+    min_part: float = 0.4
+
+    def __post_init__(self) -> None:
+        check_min("repeats", self.repeats, 1)
+        check_at_most("repeats", self.repeats, 20)
+        check_min("temperature", self.temperature, 0)
+        check_at_most("temperature", self.temperature, 2)
+        check_min("max_attempts", self.max_attempts, 1)
+        check_at_most("max_attempts", self.max_attempts, 10)
+        check_min("max_tokens", self.max_tokens, 16)
+        check_fraction("pass_threshold", self.pass_threshold)
+        check_fraction("min_part", self.min_part)
+
+
 @dataclass(frozen=True, kw_only=True)
 class GateConfig:
     """Promotion and regression thresholds. ``baseline`` defaults to the size group's baseline."""
@@ -322,6 +358,7 @@ class Condition:
     generation: GenerationConfig = field(default_factory=GenerationConfig)
     scoring: ScoringConfig = field(default_factory=ScoringConfig)
     gate: GateConfig = field(default_factory=GateConfig)
+    judge: JudgeConfig = field(default_factory=JudgeConfig)
     # Extra pytest keywords, so `pytest benchmarks -k hybrid_3b` selects hybrid_science_3b.
     aliases: tuple[str, ...] = ()
     # Free-form notes (e.g. the portfolio's Notes column); never interpreted.

@@ -4,12 +4,15 @@ A reply that is not a valid verdict (prose, cut off, a score out of range, an ex
 up to ``max_attempts``; after that the item gets a Verdict with ``error`` set and its cause. A backend
 failure (already retried by the backend's own policy) is such an error too. Only valid verdicts are
 journaled, so a rerun asks again exactly for the items that failed, and never twice for the others.
+
+``repeat`` numbers independent judgements of the same item (repeated judging); each repeat has its own
+journal key and seed. ``stored_only`` (re-scoring) answers from the journal and never asks the backend.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
 from pathlib import Path
 
@@ -32,26 +35,40 @@ class RubricJudge:
         rubric: Rubric | None = None,
         max_attempts: int = 3,
         journal: Path | None = None,
+        temperature: float = 0.7,
+        max_tokens: int = 256,
+        stored_only: bool = False,
+        progress: Callable[[int, int], None] | None = None,
     ) -> None:
         if max_attempts < 1:
             raise ValueError(f"max_attempts={max_attempts} must be >= 1")
         self._backend, self._rubric, self._max_attempts = backend, rubric or Rubric(), max_attempts
+        self._temperature, self._max_tokens, self._stored_only = temperature, max_tokens, stored_only
+        self._progress = progress
         self._journal = JsonlJournal(journal) if journal is not None else None
         self._identity = canonical_json({"judge": dict(backend.describe()), "prompt": JUDGE_PROMPT_VERSION})
 
-    def __call__(self, items: Sequence[JudgeItem]) -> list[Verdict]:
-        done = self._journaled(items)
-        for item in items:
-            if item.qid not in done:
-                done[item.qid] = verdict = self._judge(item)
-                if verdict.error is None and self._journal is not None:
-                    self._journal.append({"key": self._key(item), "verdict": _to_json(verdict)})
+    def __call__(self, items: Sequence[JudgeItem], *, repeat: int = 0) -> list[Verdict]:
+        done = self._journaled(items, repeat)
+        todo = [item for item in items if item.qid not in done]
+        for n, item in enumerate(todo, start=1):
+            done[item.qid] = verdict = self._judge(item, repeat)
+            if verdict.error is None and self._journal is not None:
+                self._journal.append({"key": self._key(item, repeat), "verdict": _to_json(verdict)})
+            if self._progress is not None:
+                self._progress(n, len(todo))
         return [done[item.qid] for item in items]
 
-    def _judge(self, item: JudgeItem) -> Verdict:
+    def _judge(self, item: JudgeItem, repeat: int) -> Verdict:
+        if self._stored_only:
+            return _failed(item, "no stored verdict, and re-scoring never asks the judge", 0)
         problem = ""
         for attempt in range(self._max_attempts):
-            (gen,) = self._backend.generate([judge_request(item, self._rubric, attempt=attempt)])
+            request = judge_request(
+                item, self._rubric, attempt=attempt, repeat=repeat, temperature=self._temperature,
+                max_tokens=self._max_tokens,
+            )  # fmt: skip
+            (gen,) = self._backend.generate([request])
             if gen.error:
                 return _failed(item, f"judge backend failed: {gen.error}", attempt + 1)
             try:
@@ -66,16 +83,17 @@ class RubricJudge:
             )  # fmt: skip
         return _failed(item, f"invalid judge output after {self._max_attempts} attempts: {problem}", self._max_attempts)
 
-    def _key(self, item: JudgeItem) -> str:
+    def _key(self, item: JudgeItem, repeat: int) -> str:
         rubric = self._rubric
         terms = {"weights": dict(rubric.weights), "pass": rubric.pass_threshold, "min_part": rubric.min_part}
-        payload = canonical_json({"item": asdict(item), "rubric": terms, "judge": self._identity})
-        return hashlib.sha256(payload.encode()).hexdigest()
+        sampling = {"temperature": self._temperature, "max_tokens": self._max_tokens}
+        body = {"item": asdict(item), "rubric": terms, "judge": self._identity, "sampling": sampling, "repeat": repeat}
+        return hashlib.sha256(canonical_json(body).encode()).hexdigest()
 
-    def _journaled(self, items: Sequence[JudgeItem]) -> dict[str, Verdict]:
+    def _journaled(self, items: Sequence[JudgeItem], repeat: int) -> dict[str, Verdict]:
         if self._journal is None:
             return {}
-        wanted = {self._key(item): item.qid for item in items}
+        wanted = {self._key(item, repeat): item.qid for item in items}
         found: dict[str, Verdict] = {}
         for row in self._journal.read():
             key, data = row.get("key"), row.get("verdict")

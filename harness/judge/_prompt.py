@@ -65,14 +65,23 @@ def judge_messages(item: JudgeItem, rubric: Rubric) -> tuple[Message, ...]:
     return (Message(role="system", content=_system(rubric)), Message(role="user", content="\n\n".join(blocks)))
 
 
-def judge_request(item: JudgeItem, rubric: Rubric, *, attempt: int, max_tokens: int = 256) -> GenerationRequest:
-    """Greedy on the first attempt; a retry samples (seeded by the attempt) so a deterministic judge can
-    produce a different, valid reply."""
+def judge_request(
+    item: JudgeItem,
+    rubric: Rubric,
+    *,
+    attempt: int,
+    repeat: int = 0,
+    temperature: float = 0.7,
+    max_tokens: int = 256,
+) -> GenerationRequest:
+    """Greedy for the first attempt of the first repeat; any other (repeat, attempt) samples at ``temperature``
+    with its own seed, so repeats are independent judgements and a retry can give a different, valid reply."""
+    greedy = attempt == 0 and repeat == 0
     return GenerationRequest(
         qid=item.qid,
         messages=judge_messages(item, rubric),
         max_tokens=max_tokens,
-        temperature=0.0 if attempt == 0 else 0.7,
-        seed=attempt,
+        temperature=0.0 if greedy else temperature,
+        seed=repeat * 1000 + attempt,
         json_output=True,
     )

@@ -18,6 +18,7 @@ from harness.retrieval import Passage, cached_search
 from harness.run._answers import GENERATIONS_VERSION, CountingBackend, journal_path
 from harness.run._availability import check_condition
 from harness.run._generate import generate_journaled
+from harness.run._judging import judge_answers
 from harness.run._options import RunOptions
 from harness.run._records import build_record
 from harness.run._stages import gold_passages, prepare_index, prepare_model, prepare_splits, resolve_dataset
@@ -73,6 +74,10 @@ def run_condition(
         records = tuple(
             build_record(cond, q, p, g, cond.scoring) for q, p, g in zip(questions, shown, generations, strict=True)
         )
+    if cond.judge.enabled:
+        with _timed(timings, "judging"):
+            verdicts = judge_answers(cond, questions, shown, generations, cache, say, rescore=opts.rescore)
+            records = tuple({**r, **v} for r, v in zip(records, verdicts, strict=True))
     context = {
         "dataset": {"tag": dataset.tag, "content_hash": dataset.content_hash, "documents": len(dataset.corpus)},
         "splits": {"seed": splits.seed, "train": len(splits.train), "val": len(splits.val), "test": len(splits.test)},

@@ -31,6 +31,10 @@ def write_condition(
     lines = "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in records)
     atomic_write_text(out / "results.jsonl", lines)
     summary = summarise(records)
+    if cond.judge.enabled:
+        from harness.run._judging import judge_summary
+
+        summary.update(judge_summary(records, cond))
     summary["peak_rss_mb"] = context.get("peak_rss_mb")
     result = {
         "schema_version": RESULT_SCHEMA_VERSION,
@@ -77,12 +81,17 @@ _HEADLINE = (
     ("mrr", "Retrieval MRR"),
     ("latency_p50_s", "Latency p50 (s)"),
     ("latency_p95_s", "Latency p95 (s)"),
+    ("judge_score", "Judge rubric score"),
+    ("judge_pass_rate", "Judge pass rate"),
+    ("judge_disagreement_sd", "Judge disagreement (SD across repeats)"),
+    ("judge_pass_agreement", "Judges agree on pass/fail"),
+    ("judge_error_rate", "Judge replies without a valid verdict"),
 )
 
 
 def _markdown(cond: Condition, summary: Mapping[str, Any], context: Mapping[str, Any]) -> str:
     model = context.get("model", {})
-    rows = [f"| {label} | {_fmt(summary.get(key))} |" for key, label in _HEADLINE if key in summary]
+    rows = [f"| {label} | {_fmt(summary.get(key))}{_ci(summary, key)} |" for key, label in _HEADLINE if key in summary]
     return "\n".join(
         [
             f"# {cond.name}",
@@ -100,6 +109,11 @@ def _markdown(cond: Condition, summary: Mapping[str, Any], context: Mapping[str,
             "",
         ]
     )
+
+
+def _ci(summary: Mapping[str, Any], key: str) -> str:
+    low, high = summary.get(f"{key}_ci_low"), summary.get(f"{key}_ci_high")
+    return f" ({low:.3f}..{high:.3f})" if isinstance(low, float) and isinstance(high, float) else ""
 
 
 def _fmt(value: object) -> str:

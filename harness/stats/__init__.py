@@ -10,6 +10,7 @@ from harness.stats._compare import Comparison, compare, holm_adjust, is_binary
 from harness.stats._holm import holm
 from harness.stats._mcnemar import EXACT_BELOW, mcnemar
 from harness.stats._mde import minimum_detectable_effect
+from harness.stats._nested import nested_bootstrap
 from harness.stats._pairing import pair_by_qid, paired_arrays
 from harness.stats._results import Interval, PairedTestResult
 from harness.stats._sign_test import sign_test
@@ -26,6 +27,7 @@ __all__ = [
     "is_binary",
     "mcnemar",
     "minimum_detectable_effect",
+    "nested_bootstrap",
     "pair_by_qid",
     "paired_arrays",
     "paired_bootstrap",
