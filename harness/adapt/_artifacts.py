@@ -7,9 +7,7 @@ does not verify is refused with the names of the damaged files.
 from __future__ import annotations
 
 import dataclasses
-import importlib.metadata
 import json
-import platform
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -19,7 +17,6 @@ from harness.errors import CacheError
 
 __all__ = [
     "METADATA_FILE",
-    "package_versions",
     "read_metadata",
     "record_evaluation",
     "verify_artifacts",
@@ -28,18 +25,6 @@ __all__ = [
 ]
 
 METADATA_FILE = "EXPERIMENT_METADATA.json"
-_PACKAGES = (
-    "adapt-bench-harness",
-    "torch",
-    "transformers",
-    "peft",
-    "trl",
-    "accelerate",
-    "datasets",
-    "gguf",
-    "llama-cpp-python",
-    "safetensors",
-)
 
 
 def verify_artifacts(directory: Path) -> None:
@@ -85,13 +70,3 @@ def record_evaluation(directory: Path, summary: Mapping[str, Any]) -> None:
     metadata["evaluation"] = dict(summary)
     write_metadata(directory, metadata)
     write_checksums(directory)
-
-
-def package_versions() -> dict[str, str]:
-    versions = {"python": platform.python_version()}
-    for name in _PACKAGES:
-        try:
-            versions[name] = importlib.metadata.version(name)
-        except importlib.metadata.PackageNotFoundError:
-            versions[name] = "not installed"
-    return versions

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import platform
 from datetime import UTC, datetime
 from typing import Any
 
-from harness.adapt._artifacts import package_versions
 from harness.adapt._base import BaseModel
 from harness.adapt._cache_key import CODE_VERSION
 from harness.adapt._types import TokenStats, TrainOutcome, Trial
 from harness.config._schema import Condition
 from harness.data._model import Splits
+from harness.versions import package_versions
 
 __all__ = ["SCHEMA", "base_record", "token_record", "training_record", "trials_record"]
 
@@ -37,7 +38,7 @@ def base_record(condition: Condition, splits: Splits, base: BaseModel, key: str)
         "base_model": base.identity(),
         "hyperparameters": dataclasses.asdict(condition.adaptation),
         "evaluation": {"status": "pending", "summary": None},  # filled by record_evaluation()
-        "packages": package_versions(),
+        "packages": {"python": platform.python_version(), **package_versions()},
         "machine": {"cpu_count": os.cpu_count()},
     }
 

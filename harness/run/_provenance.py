@@ -6,28 +6,11 @@ import os
 import platform
 import subprocess
 from functools import cache
-from importlib import metadata
 from pathlib import Path
 
-__all__ = ["git_info", "hardware_info", "package_versions", "provenance"]
+from harness.versions import package_versions
 
-_PACKAGES = (
-    "adapt-bench-harness",
-    "torch",
-    "transformers",
-    "peft",
-    "trl",
-    "llama-cpp-python",
-    "gguf",
-    "faiss-cpu",
-    "sentence-transformers",
-    "numpy",
-    "scipy",
-    "statsmodels",
-    "pytest",
-    "ollama",
-    "openai",
-)
+__all__ = ["git_info", "hardware_info", "package_versions", "provenance"]
 
 
 def _git(*args: str, cwd: Path) -> str | None:
@@ -44,17 +27,6 @@ def git_info(root: Path | None = None) -> dict[str, object]:
     commit = _git("rev-parse", "HEAD", cwd=root)
     status = _git("status", "--porcelain", "--untracked-files=no", cwd=root)
     return {"commit": commit, "dirty": bool(status) if status is not None else None}
-
-
-@cache
-def package_versions() -> dict[str, str | None]:
-    versions: dict[str, str | None] = {}
-    for name in _PACKAGES:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = None
-    return versions
 
 
 @cache
