@@ -30,6 +30,7 @@ def test_quantization_regression(candidate_name: str, bench_session: BenchSessio
     if cond.model.provider != "llama_cpp" or "F16" not in cond.adaptation.export_quantizations:
         pytest.skip(f"{candidate_name}: quantisation levels are compared for llama.cpp exports that include F16")
     reference = bench_session.result_set(candidate_name, quantization="F16")
+    reference_speed = bench_session.speed_and_size(candidate_name, "F16")
     failures = []
     for level in levels:
         outcome = quantization_gate(
@@ -37,7 +38,7 @@ def test_quantization_regression(candidate_name: str, bench_session: BenchSessio
             bench_session.result_set(candidate_name, quantization=level),
             cond.gate,
             cond.scoring,
-            extras=bench_session.speed_and_size(candidate_name, level),
+            extras={"level": bench_session.speed_and_size(candidate_name, level), "reference": reference_speed},
         )
         bench_session.record_gate(f"{candidate_name}@{level}", outcome)
         if not outcome.passed:

@@ -113,7 +113,7 @@ class BenchSession:
     def speed_and_size(self, name: str, quantization: str) -> dict[str, Any]:
         """File size and tokens/s of one exported level, for the side-by-side table."""
         result = self.result(name, quantization=quantization)
-        path = (result.context.get("model") or {}).get("path")
+        path = (result.context.get("model") or {}).get("model_path")
         size = Path(path).stat().st_size if path and Path(path).exists() else None
         return {"file_bytes": size, "tokens_per_s": result.summary.get("tokens_per_s")}
 

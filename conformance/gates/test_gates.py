@@ -105,3 +105,17 @@ def test_holm_correction_across_the_runs_promotion_comparisons() -> None:
     assert crowded.numbers["holm"]["p_holm"] == pytest.approx(min(1.0, (k + 1) * p))
     for part in (f"over {k + 1} comparisons", "Holm p=", "is not < alpha=0.05"):
         assert part in crowded.message, crowded.message
+
+
+def test_quantization_gate_prints_size_and_speed_beside_the_reference() -> None:
+    extras = {
+        "level": {"file_bytes": 100 * 2**20, "tokens_per_s": 30.0},
+        "reference": {"file_bytes": 270 * 2**20, "tokens_per_s": 20.5},
+    }
+    outcome = quantization_gate(
+        run_arm(CAND, oracle, quantization="F16"), run_arm(CAND, oracle, quantization="Q4_K_M"), CAND.gate,
+        CAND.scoring, extras=extras,
+    )  # fmt: skip
+    assert outcome.passed
+    assert outcome.message.endswith("; file 100 MB (F16 270 MB), 30.0 tokens/s (F16 20.5)"), outcome.message
+    assert outcome.numbers["level"] == extras["level"]

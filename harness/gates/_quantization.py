@@ -20,7 +20,10 @@ def quantization_gate(
     *,
     extras: Mapping[str, object] | None = None,
 ) -> GateOutcome:
-    """Paired non-inferiority: the CI lower bound of (level - reference) must exceed -margin."""
+    """Paired non-inferiority: the CI lower bound of (level - reference) must exceed -margin.
+
+    ``extras`` may hold ``level`` and ``reference`` mappings with ``file_bytes`` and ``tokens_per_s``: they are
+    recorded and printed side by side (what the level saves against what it costs)."""
     # Levels differ in quantisation by design; they must still be the same size group.
     check_comparable(reference, level, allow_quantization_mismatch=True)
     cmp, excluded = factuality_comparison(reference, level, FACTUALITY_METRIC, scoring)
@@ -31,10 +34,23 @@ def quantization_gate(
         f"{level.condition}@{level.quantization} vs {reference.quantization}: Δ factuality {cmp.difference:+.1f} pp "
         f"({100 * cmp.confidence:.0f}% CI {cmp.ci_low:+.1f}..{cmp.ci_high:+.1f}, n={cmp.n}) {verdict} "
         f"at margin -{margin:g} pp"
-    )
+    ) + _side_by_side(extras or {}, reference.quantization)
     return GateOutcome(
         gate="quantization",
         passed=passed,
         message=message,
         numbers={"comparison": cmp.to_dict(), "margin_pp": margin, "excluded_errors": excluded, **(extras or {})},
     )
+
+
+def _side_by_side(extras: Mapping[str, object], reference: str) -> str:
+    """``; file 139 MB (F16 271 MB), 26.3 tokens/s (F16 24.2)`` from whatever of it is known."""
+    mine, ref = extras.get("level"), extras.get("reference")
+    if not isinstance(mine, Mapping) or not isinstance(ref, Mapping):
+        return ""
+    parts = []
+    if isinstance(mine.get("file_bytes"), int) and isinstance(ref.get("file_bytes"), int):
+        parts.append(f"file {mine['file_bytes'] / 2**20:.0f} MB ({reference} {ref['file_bytes'] / 2**20:.0f} MB)")
+    if isinstance(mine.get("tokens_per_s"), float) and isinstance(ref.get("tokens_per_s"), float):
+        parts.append(f"{mine['tokens_per_s']:.1f} tokens/s ({reference} {ref['tokens_per_s']:.1f})")
+    return "; " + ", ".join(parts) if parts else ""
