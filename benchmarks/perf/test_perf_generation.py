@@ -44,7 +44,7 @@ def test_generation_tokens_per_second_against_the_single_sequence_loop(
     benchmark: Any, baseline: Condition, prepared: tuple[RunOptions, ConditionResult], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
-    n, rounds = size(6, 3), size(2, 1)
+    n, rounds = size(6, 6), size(2, 1)  # an even n: both parallel sequences stay busy to the end
     opts = dataclasses.replace(prepared[0], max_questions=n, run_id="generation")
     requests = list(run_condition(baseline, opts).requests)
     cores = len(os.sched_getaffinity(0))

@@ -85,7 +85,7 @@ def test_lora_step_tokens_per_second_against_a_plain_peft_loop(benchmark: Any, t
         assert seen == tokens, "the plain loop saw other tokens than the harness"
         return seconds
 
-    steps = benchmark.pedantic(_step_seconds, args=({"harness": harness, "plain": plain}, size(3, 2)), rounds=1)
+    steps = benchmark.pedantic(_step_seconds, args=({"harness": harness, "plain": plain}, size(3, 3)), rounds=1)
     rate = {arm: tokens / median(s) for arm, s in steps.items()}
     ratio = rate["harness"] / rate["plain"]
     padding = {g: padding_fraction(rows, cfg.batch_size, cfg.seed, by_length=g == "length_grouped")

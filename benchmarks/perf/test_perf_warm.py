@@ -26,7 +26,9 @@ def _with_gate_threshold(tmp: Path, value: float) -> Path:
 
 
 def test_warm_rerun_costs_a_few_percent_of_the_cold_run(benchmark: Any, tmp_path: Path) -> None:
-    n = size(24, 6)
+    # The whole test split, as users run it; quick still needs a cold run well above the ~3 s floor of starting
+    # pytest and reading the cache, or the ratio measures that floor.
+    n = size(300, 60)
     cache, reports = tmp_path / "cache", tmp_path / "reports"
     args = ["-k", "rag_baseline_tiny", "--bench-max-questions", str(n)]
 
