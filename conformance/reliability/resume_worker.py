@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -24,6 +25,9 @@ def stable(record: Mapping[str, Any]) -> dict[str, Any]:
 
 def main(argv: list[str]) -> int:
     configs, cache, reports, run_id, name, out, max_questions = argv
+    # A shell that starts a job in the background (`cmd &` without job control) makes its children ignore SIGINT,
+    # and Python then installs no KeyboardInterrupt handler: restore it, so Ctrl-C is tested wherever CI runs us.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     from harness.config import load_matrix
