@@ -25,7 +25,7 @@ def test_harness_overhead_over_a_plain_llama_cpp_loop(
     import llama_cpp
 
     one_thread(monkeypatch)
-    n, rounds = size(6, 3), size(3, 2)
+    n, rounds = size(6, 4), size(3, 3)  # at least 3 rounds: the median must survive one descheduled round
     base_opts, _ = prepared
     cond = dataclasses.replace(baseline, generation=dataclasses.replace(baseline.generation, parallel_sequences=1))
     opts = dataclasses.replace(base_opts, max_questions=n, run_id="overhead")
