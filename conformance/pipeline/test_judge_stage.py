@@ -32,6 +32,7 @@ def test_fields_average_the_valid_repeats_and_count_the_invalid() -> None:
     assert fields["judge_scores"] == [0.9, 0.5] and fields["judge_passes"] == [1.0, 0.0]
     assert fields["judge_score"] == pytest.approx(0.7) and fields["judge_pass"] == 0.5
     assert fields["judge_sd"] == pytest.approx(0.2) and fields["judge_errors"] == 1
+    assert fields["judge_error_causes"] == ["invalid judge output"]
     assert _fields(None)["judge_score"] is None  # an errored generation is not judged
 
 

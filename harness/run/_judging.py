@@ -2,8 +2,10 @@
 
 Per question: ``judge_score`` (mean rubric score of the valid repeats), ``judge_pass`` (share of valid repeats
 that passed), ``judge_scores`` (every valid repeat's score), ``judge_sd`` (their spread: the judges'
-disagreement on this answer), ``judge_errors`` (repeats without a valid verdict). ``judge_summary`` turns them
-into the condition's judge numbers, with intervals that resample the repeats as well as the questions.
+disagreement on this answer), ``judge_errors`` (repeats without a valid verdict) and ``judge_error_causes``
+(why, once per distinct cause: only valid verdicts are journaled, so this is where a failing judge is
+explained). ``judge_summary`` turns them into the condition's judge numbers, with intervals that resample the
+repeats as well as the questions.
 """
 
 from __future__ import annotations
@@ -22,7 +24,15 @@ from harness.stats import nested_bootstrap
 
 __all__ = ["JUDGE_FIELDS", "judge_answers", "judge_summary"]
 
-JUDGE_FIELDS = ("judge_score", "judge_pass", "judge_scores", "judge_passes", "judge_sd", "judge_errors")
+JUDGE_FIELDS = (
+    "judge_score",
+    "judge_pass",
+    "judge_scores",
+    "judge_passes",
+    "judge_sd",
+    "judge_errors",
+    "judge_error_causes",
+)
 
 
 def judge_answers(
@@ -97,6 +107,7 @@ def _fields(verdicts: Sequence[Verdict] | None) -> dict[str, Any]:
         "judge_passes": passes,
         "judge_sd": statistics.pstdev(scores) if len(scores) > 1 else None,
         "judge_errors": len(verdicts) - len(valid),
+        "judge_error_causes": sorted({v.error for v in verdicts if v.error is not None}),
     }
 
 
