@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tiny_llama import build_tiny_llama
 
 from harness.config import AdaptationConfig, Condition, ModelSpec, RetrievalConfig
 from harness.data import Dataset, Document, Question, Splits
@@ -68,23 +69,7 @@ def embedded_gguf() -> Path:
 @pytest.fixture(scope="session")
 def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory, embedded_gguf: Path) -> Path:
     """A saved random tiny Llama + the SmolLM2 tokenizer + a vocabulary-only GGUF for export."""
-    import torch
-    from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM
-
-    from harness.adapt import write_vocab_gguf
-
-    out = tmp_path_factory.mktemp("tiny-llama")
-    tokenizer = AutoTokenizer.from_pretrained(str(embedded_gguf.parent), gguf_file=embedded_gguf.name)
-    config = LlamaConfig(
-        hidden_size=64, num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=2, intermediate_size=128,
-        vocab_size=len(tokenizer), max_position_embeddings=1024, tie_word_embeddings=True, initializer_range=0.2,
-        bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id,
-    )  # fmt: skip
-    torch.manual_seed(0)
-    LlamaForCausalLM(config).save_pretrained(str(out))
-    tokenizer.save_pretrained(str(out))
-    write_vocab_gguf(embedded_gguf, out / "vocab.gguf")
-    return out
+    return build_tiny_llama(embedded_gguf, tmp_path_factory.mktemp("tiny-llama"))
 
 
 @pytest.fixture(scope="session")

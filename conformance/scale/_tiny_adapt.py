@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
-from typing import Any
+
+from tiny_llama import build_tiny_llama
 
 from harness.config import AdaptationConfig, Condition, GridConfig, ModelSpec, RetrievalConfig
 from harness.data import Dataset, Document, Question, Splits
@@ -53,24 +54,9 @@ def _flat(by_doc: list[list[Question]], docs: range) -> tuple[Question, ...]:
 @functools.cache
 def tiny_model_dir(root: Path) -> Path:
     """A saved random tiny Llama + the SmolLM2 tokenizer + a vocabulary-only GGUF, under ``root``."""
-    import torch
-    from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM
-
-    from harness.adapt import write_vocab_gguf
     from harness.backends import embedded_gguf_path
 
-    gguf, out = embedded_gguf_path(), root / "tiny-llama"
-    tokenizer: Any = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
-    config = LlamaConfig(
-        hidden_size=64, num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=2, intermediate_size=128,
-        vocab_size=len(tokenizer), max_position_embeddings=1024, tie_word_embeddings=True, initializer_range=0.2,
-        bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id,
-    )  # fmt: skip
-    torch.manual_seed(0)
-    LlamaForCausalLM(config).save_pretrained(str(out))
-    tokenizer.save_pretrained(str(out))
-    write_vocab_gguf(gguf, out / "vocab.gguf")
-    return out
+    return build_tiny_llama(embedded_gguf_path(), root / "tiny-llama")
 
 
 def tiny_condition(root: Path, grid: GridConfig) -> Condition:

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from harness.config import GateConfig, ScoringConfig
 from harness.gates._outcome import GateOutcome, GateRefused
 from harness.gates._results import ResultSet, factuality_comparison
-from harness.stats import Comparison, holm_adjust
+from harness.stats import Comparison, holm
 
 __all__ = ["FACTUALITY_METRIC", "check_comparable", "promotion_comparison", "promotion_gate"]
 
@@ -54,8 +54,8 @@ def promotion_gate(
     """``family``: the primary p-values of the run's other promotion comparisons, corrected together with
     this one (Holm). Empty: this is the run's only comparison, and Holm leaves its p-value unchanged."""
     cmp, excluded = promotion_comparison(candidate, baseline, scoring)
-    cmp = holm_adjust([cmp, *(_placeholder(cmp, p) for p in family)])[0]
-    p_holm = cmp.p_holm if cmp.p_holm is not None else cmp.p_value
+    p_holm = holm([cmp.p_value, *family])[0]
+    cmp = dataclasses.replace(cmp, p_holm=p_holm)
     coverage = candidate.mean(COVERAGE_METRIC)
     big_enough = cmp.difference >= gate.min_factuality_delta_pp and cmp.ci_low > 0
     significant = p_holm < gate.alpha
@@ -84,11 +84,6 @@ def promotion_gate(
     }
     passed = big_enough and significant and coverage_ok
     return GateOutcome(gate="promotion", passed=passed, message="; ".join(parts), numbers=numbers)
-
-
-def _placeholder(like: Comparison, p_value: float) -> Comparison:
-    """Another comparison of the family, reduced to what Holm reads: its primary p-value."""
-    return dataclasses.replace(like, p_values={like.test: p_value})
 
 
 def _delta_reason(delta: float, ci_low: float, gate: GateConfig) -> str:

@@ -13,12 +13,10 @@ from collections.abc import Sequence
 import numpy as np
 
 from harness.errors import DataError
-from harness.stats._bootstrap import _check
+from harness.stats._bootstrap import _BLOCK_ENTRIES, _check
 from harness.stats._results import Interval
 
 __all__ = ["nested_bootstrap"]
-
-_BLOCK_ENTRIES = 4_000_000  # bounds the memory of one block of resamples, as in the paired bootstrap
 
 
 def nested_bootstrap(scores: Sequence[Sequence[float]], *, resamples: int, confidence: float, seed: int) -> Interval:
