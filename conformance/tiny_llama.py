@@ -10,11 +10,9 @@ from typing import Any
 
 
 def build_tiny_llama(gguf: Path, out: Path) -> Path:
-    """Save a random tiny Llama + the tokenizer read from ``gguf`` + a vocabulary-only GGUF (for export) to ``out``."""
+    """Save a random tiny Llama + the tokenizer read from ``gguf`` to ``out``."""
     import torch
     from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM
-
-    from harness.adapt import write_vocab_gguf
 
     tokenizer: Any = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
     config = LlamaConfig(
@@ -25,5 +23,4 @@ def build_tiny_llama(gguf: Path, out: Path) -> Path:
     torch.manual_seed(0)
     LlamaForCausalLM(config).save_pretrained(str(out))
     tokenizer.save_pretrained(str(out))
-    write_vocab_gguf(gguf, out / "vocab.gguf")
     return out

@@ -1,8 +1,8 @@
 """Fixtures for the adaptation tests: a tiny random Llama with the real SmolLM2 tokenizer, and a toy data set.
 
 The tiny model (hidden 64, 2 layers, 4 heads, 2 kv heads) trains in seconds on a CPU, yet has the
-layout of the embedded model, so GGUF export, q/k permutation, LoRA adapters and quantisation are
-exercised for real. The tokenizer is loaded offline from the shipped GGUF.
+layout of the embedded model, so GGUF export, LoRA adapters and quantisation are
+exercised for real (export by llama.cpp's own converters). The tokenizer is loaded offline from the shipped GGUF.
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ def embedded_gguf() -> Path:
 
 @pytest.fixture(scope="session")
 def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory, embedded_gguf: Path) -> Path:
-    """A saved random tiny Llama + the SmolLM2 tokenizer + a vocabulary-only GGUF for export."""
+    """A saved random tiny Llama + the SmolLM2 tokenizer."""
     return build_tiny_llama(embedded_gguf, tmp_path_factory.mktemp("tiny-llama"))
 
 

@@ -6,10 +6,8 @@ import socket
 from pathlib import Path
 from typing import Any
 
-from harness.adapt import register_ollama, write_modelfile
-from harness.adapt._ollama import chatml_template
-
-SMOL_TEMPLATE = "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n' }}{% endfor %}"
+from harness.adapt import register_ollama
+from harness.adapt.export import FAMILY_TEMPLATES, ModelfileSpec, write_modelfile
 
 
 def _free_port() -> int:
@@ -18,13 +16,14 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def test_modelfile_names_the_gguf_the_chatml_template_and_stops(tmp_path: Path) -> None:
-    path = write_modelfile(tmp_path / "Modelfile", "model.Q4_1.gguf", chatml_template(SMOL_TEMPLATE), ["<|im_end|>"])
-    text = path.read_text()
+def test_modelfile_names_the_gguf_the_template_stops_and_parameters(tmp_path: Path) -> None:
+    spec = ModelfileSpec(family="chatml", template=FAMILY_TEMPLATES["chatml"][1], stops=("<|im_end|>",),
+                         parameters={"temperature": 0.7, "top_k": 20})  # fmt: skip
+    text = write_modelfile(tmp_path / "Modelfile", "model.Q4_1.gguf", spec).read_text()
     assert text.startswith("FROM ./model.Q4_1.gguf\n")
     assert 'TEMPLATE """' in text and "{{ .Prompt }}" in text
     assert 'PARAMETER stop "<|im_end|>"' in text
-    assert chatml_template("{{ bos_token }}[INST]") is None
+    assert "PARAMETER temperature 0.7\n" in text and "PARAMETER top_k 20\n" in text
 
 
 def test_no_server_is_reported_not_raised(tmp_path: Path) -> None:
@@ -52,3 +51,7 @@ def test_a_reachable_server_gets_the_gguf_as_a_blob(tmp_path: Path) -> None:
     assert result.registered and result.name == "tiny-ft"
     assert client.created["files"] == {"model.Q4_1.gguf": "sha256:model.Q4_1.gguf"}
     assert client.created["parameters"] == {"stop": ["<|im_end|>"]}
+    client_with_params = FakeClient()
+    register_ollama("tiny-ft", gguf, "T", ["<|im_end|>"], parameters={"temperature": 0.7}, host="http://h:1",
+                    client_factory=lambda _: client_with_params)  # fmt: skip
+    assert client_with_params.created["parameters"] == {"stop": ["<|im_end|>"], "temperature": 0.7}

@@ -94,7 +94,11 @@ def test_metadata_records_data_hyperparameters_losses_and_timings(built: Adapted
     )
     assert {"load_base", "data", "train", "merge", "gguf_f16", "quantize"} <= set(meta["stage_wall_s"])
     assert meta["packages"]["peft"] and meta["evaluation"]["status"] == "pending"
-    assert all(check["ok"] and check["exact"] == check["prompts"] for check in meta["checks"].values())
+    checks = meta["checks"]
+    assert set(checks) == {"tokenization_transformers_vs_gguf", "transformers_vs_f16_gguf", "merged_vs_base_plus_lora"}
+    assert checks["tokenization_transformers_vs_gguf"]["equal"] == checks["tokenization_transformers_vs_gguf"]["prompts"]
+    assert all(check["ok"] and check["exact"] == check["prompts"] for name, check in checks.items() if "exact" in check)
+    assert meta["export"]["converter"]["llama_cpp_python"] == "0.3.36"
 
 
 def test_merged_model_equals_base_plus_adapter(built: AdaptedModel, tiny_model_dir: Path) -> None:
@@ -125,12 +129,10 @@ def test_f16_gguf_greedy_tokens_equal_transformers(built: AdaptedModel) -> None:
 def test_merged_gguf_equals_base_gguf_with_attached_lora(
     built: AdaptedModel, tiny_model_dir: Path, tmp_path: Path
 ) -> None:
-    from harness.adapt import write_model_gguf
+    from harness.adapt.export import convert_model
 
-    base, tokenizer = _load(tiny_model_dir)
-    base_gguf = write_model_gguf(
-        base, tmp_path / "base.F16.gguf", vocab_source=tiny_model_dir / "vocab.gguf", name="base"
-    )
+    _, tokenizer = _load(tiny_model_dir)
+    base_gguf = convert_model(tiny_model_dir, tmp_path / "base.F16.gguf")
     prompts = _prompts(built.artifact_dir, tokenizer)
     merged = greedy_llama(built.gguf["F16"], prompts, 10)
     attached = greedy_llama(base_gguf, prompts, 10, lora=built.lora_gguf)

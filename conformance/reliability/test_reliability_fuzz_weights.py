@@ -78,16 +78,16 @@ def test_damaged_gguf_fails_to_load_with_a_backend_error(scratch: Path, gguf_byt
 def test_damaged_gguf_metadata_read_never_crashes_or_hangs(
     scratch: Path, gguf_bytes: bytes, data: st.DataObject
 ) -> None:
-    """Through ``write_vocab_gguf`` (adapt), the harness's one use of ``gguf.GGUFReader``. What escapes other than
+    """Through ``read_gguf_fields`` (export's Modelfile), the harness's one use of ``gguf.GGUFReader``. What escapes other than
     a HarnessError is counted (the strict xfail below holds the contract); a crash or a hang fails outright."""
-    from harness.adapt import write_vocab_gguf
+    from harness.adapt.export import read_gguf_fields
 
     tried("gguf: GGUFReader (adapt)")
     how, where, patch = data.draw(damaged_gguf(GGUF_READER_PREFIX))
     path = scratch / "vocab_source.gguf"
     path.write_bytes(_apply(gguf_bytes[:GGUF_READER_PREFIX], how, where, patch))  # a prefix: every case is damaged
     try:
-        write_vocab_gguf(path, scratch / "vocab.gguf")
+        read_gguf_fields(path)
     except HarnessError:
         pass
     except Exception as exc:
@@ -107,12 +107,12 @@ def test_damaged_gguf_metadata_read_never_crashes_or_hangs(
 def test_damaged_gguf_metadata_read_gives_a_harness_error(
     scratch: Path, gguf_bytes: bytes, how: str, where: int, patch: bytes
 ) -> None:
-    from harness.adapt import write_vocab_gguf
+    from harness.adapt.export import read_gguf_fields
 
     path = scratch / "vocab_contract.gguf"
     path.write_bytes(_apply(gguf_bytes, how, where, patch))
     with pytest.raises(HarnessError):
-        write_vocab_gguf(path, scratch / "vocab.gguf")
+        read_gguf_fields(path)
 
 
 # --- safetensors ----------------------------------------------------------------------------------------------

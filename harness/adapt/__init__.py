@@ -2,7 +2,8 @@
 
 ``adapt(condition, splits, cache_root)`` is the entry point the runner calls; it returns an
 :class:`AdaptedModel` whose artifact directory holds the adapter, the merged model, GGUF files,
-``checksums.txt`` and ``EXPERIMENT_METADATA.json``. Importing this package loads no ML library.
+``checksums.txt`` and ``EXPERIMENT_METADATA.json``. GGUF export (llama.cpp's own converters) is
+:mod:`harness.adapt.export`. Importing this package loads no ML library.
 """
 
 from harness.adapt._artifacts import METADATA_FILE, read_metadata, record_evaluation, verify_artifacts
@@ -10,16 +11,10 @@ from harness.adapt._base import BaseModel, resolve_base
 from harness.adapt._cache_key import ADAPT_STAGE, CODE_VERSION, adaptation_key
 from harness.adapt._checkpoints import check_checkpoint, resumable_checkpoint
 from harness.adapt._data_stage import split_samples
-from harness.adapt._gguf_export import write_model_gguf
-from harness.adapt._gguf_lora import write_lora_gguf
-from harness.adapt._gguf_meta import write_vocab_gguf
-from harness.adapt._gguf_names import gguf_tensor_name, permute_rows
 from harness.adapt._merge import attach_adapter, merge_adapter, save_merged
-from harness.adapt._ollama import Registration, register_ollama, write_modelfile
-from harness.adapt._parity import ParityReport, compare_runs, greedy_llama, greedy_transformers
+from harness.adapt._ollama import Registration, register_ollama
 from harness.adapt._pipeline import adapt
 from harness.adapt._policy import by_dataset_size, trial_hyperparams
-from harness.adapt._quantize import QUANT_FTYPES, quantize_gguf
 from harness.adapt._samples import MIN_TRAIN_SAMPLES, MIN_VAL_SAMPLES, mix_counts
 from harness.adapt._synthetic import SyntheticPair, SyntheticReport, generate_synthetic_pairs, validate_pair
 from harness.adapt._token_stats import token_stats
@@ -33,6 +28,17 @@ from harness.adapt._types import (
     TrainOutcome,
     Trial,
 )
+from harness.adapt.export import (
+    QUANT_FTYPES,
+    ExportJob,
+    ParityReport,
+    compare_runs,
+    export_model,
+    greedy_llama,
+    greedy_transformers,
+    quantize_gguf,
+    write_modelfile,
+)
 
 __all__ = [
     "ADAPT_STAGE",
@@ -44,6 +50,7 @@ __all__ = [
     "AdaptedModel",
     "BaseModel",
     "EpochRecord",
+    "ExportJob",
     "Hyperparams",
     "ParityReport",
     "Registration",
@@ -60,14 +67,13 @@ __all__ = [
     "check_checkpoint",
     "check_target_modules",
     "compare_runs",
+    "export_model",
     "generate_synthetic_pairs",
-    "gguf_tensor_name",
     "greedy_llama",
     "greedy_transformers",
     "linear_module_names",
     "merge_adapter",
     "mix_counts",
-    "permute_rows",
     "quantize_gguf",
     "read_metadata",
     "record_evaluation",
@@ -81,8 +87,5 @@ __all__ = [
     "trial_hyperparams",
     "validate_pair",
     "verify_artifacts",
-    "write_lora_gguf",
-    "write_model_gguf",
     "write_modelfile",
-    "write_vocab_gguf",
 ]

@@ -24,13 +24,12 @@ _IDENTITY_FILES = ("config.json", "tokenizer.json", "tokenizer_config.json", "ch
 
 @dataclass(frozen=True, kw_only=True)
 class BaseModel:
-    """A located base model. ``vocab_gguf`` supplies tokenizer metadata for GGUF export."""
+    """A located base model: a GGUF file (read by transformers) or a Hugging Face directory."""
 
     name: str
     kind: Literal["gguf", "hf_dir"]
     model_dir: Path
     gguf_file: str | None
-    vocab_gguf: Path | None
     sha256: str
 
     def identity(self) -> dict[str, str]:
@@ -55,7 +54,7 @@ def resolve_base(name: str) -> BaseModel:
 
 def _from_gguf(name: str, path: Path) -> BaseModel:
     return BaseModel(
-        name=name, kind="gguf", model_dir=path.parent, gguf_file=path.name, vocab_gguf=path, sha256=_hash_file(path)
+        name=name, kind="gguf", model_dir=path.parent, gguf_file=path.name, sha256=_hash_file(path)
     )
 
 
@@ -64,13 +63,11 @@ def _from_dir(name: str, directory: Path) -> BaseModel:
         raise ConfigError(
             f"adaptation.base_model={name!r}: {directory} has no config.json; point it at a HF checkpoint"
         )
-    ggufs = sorted(directory.glob("*.gguf"))
     return BaseModel(
         name=name,
         kind="hf_dir",
         model_dir=directory,
         gguf_file=None,
-        vocab_gguf=ggufs[0] if ggufs else None,
         sha256=_hash_dir(directory),
     )
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from harness.adapt._base import BaseModel
 from harness.adapt._types import TrainingSample
+from harness.adapt.export import llama_cpp_version
 from harness.cache import stage_key
 from harness.config._schema import Condition
 from harness.data._model import Question, Splits
@@ -17,7 +18,7 @@ from harness.prompting import PROMPT_VERSION
 __all__ = ["ADAPT_STAGE", "CODE_VERSION", "adaptation_key", "samples_digest"]
 
 ADAPT_STAGE = "adapt"
-CODE_VERSION = "adapt-1"  # bump when a change here alters what a build produces
+CODE_VERSION = "adapt-2"  # bump when a change here alters what a build produces (2: llama.cpp's converters)
 
 
 def _ids_digest(questions: Sequence[Question]) -> str:
@@ -56,4 +57,5 @@ def adaptation_key(
         prompt=PROMPT_VERSION,
         continual_from=previous.get("key") if previous else None,
         samples=samples_digest(samples),
+        converters=llama_cpp_version(),  # the GGUF files are the converters' output
     )

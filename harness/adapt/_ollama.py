@@ -1,4 +1,4 @@
-"""Serve an exported GGUF through Ollama: a ``Modelfile`` next to it, and ``ollama create`` when a server answers.
+"""Serve an exported GGUF through Ollama: ``ollama create`` when a server answers (the Modelfile is export's).
 
 No server is not an error: the result says ``registered: false`` and why, and the pipeline goes on.
 """
@@ -7,24 +7,16 @@ from __future__ import annotations
 
 import os
 import socket
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-__all__ = ["Registration", "chatml_template", "ollama_host", "register_ollama", "server_reachable", "write_modelfile"]
+__all__ = ["Registration", "ollama_host", "register_ollama", "server_reachable"]
 
 DEFAULT_HOST = "http://127.0.0.1:11434"
 CONNECT_TIMEOUT_S = 1.5
-
-# Ollama's Go-template spelling of the ChatML format SmolLM2 and Qwen2.5 use.
-_CHATML = (
-    "{{ if .System }}<|im_start|>system\n{{ .System }}<|im_end|>\n{{ end }}"
-    "{{ if .Prompt }}<|im_start|>user\n{{ .Prompt }}<|im_end|>\n{{ end }}"
-    "<|im_start|>assistant\n{{ .Response }}<|im_end|>\n"
-)
-
 
 @dataclass(frozen=True, kw_only=True)
 class Registration:
@@ -35,21 +27,6 @@ class Registration:
 
     def summary(self) -> dict[str, object]:
         return asdict(self)
-
-
-def chatml_template(chat_template: str | None) -> str | None:
-    """The Ollama TEMPLATE for a HF chat template, when it is ChatML; None lets Ollama read the GGUF's own."""
-    return _CHATML if chat_template and "<|im_start|>" in chat_template else None
-
-
-def write_modelfile(path: Path, gguf_name: str, template: str | None, stops: Sequence[str]) -> Path:
-    """``FROM ./<gguf>`` plus TEMPLATE and stop PARAMETERs, relative so the artifact directory can move."""
-    lines = [f"FROM ./{gguf_name}"]
-    if template is not None:
-        lines.append(f'TEMPLATE """{template}"""')
-    lines += [f'PARAMETER stop "{s}"' for s in stops]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
 
 
 def ollama_host() -> str:
@@ -74,6 +51,7 @@ def register_ollama(
     template: str | None,
     stops: Sequence[str],
     *,
+    parameters: Mapping[str, float | int] | None = None,
     host: str | None = None,
     client_factory: Callable[[str], Any] | None = None,
 ) -> Registration:
@@ -85,7 +63,7 @@ def register_ollama(
     try:
         client = (client_factory or _client)(host)
         digest = client.create_blob(gguf)
-        params = {"stop": list(stops)} if stops else None
+        params = {**({"stop": list(stops)} if stops else {}), **(parameters or {})} or None
         client.create(model=name, files={gguf.name: digest}, template=template, parameters=params)
     except Exception as exc:  # the server's refusal is reported, not raised: serving is optional here
         return Registration(registered=False, name=name, host=host, reason=f"ollama create failed: {exc}")

@@ -29,9 +29,10 @@ from harness.adapt._policy import policy_name, trial_hyperparams
 from harness.adapt._progress import Progress, stderr_progress
 from harness.adapt._registration import registration_for
 from harness.adapt._timing import StageTimer
-from harness.adapt._token_stats import describe, render_ids, token_stats
+from harness.adapt._token_stats import describe, token_stats
 from harness.adapt._trainer import train_lora
 from harness.adapt._types import AdaptedModel, TrainingSample, TrainOutcome
+from harness.adapt.export import parity_prompts
 from harness.backends._types import Backend
 from harness.cache import Cache
 from harness.config._schema import Condition
@@ -49,7 +50,6 @@ class _Job:
     condition: Condition
     splits: Splits
     base: BaseModel
-    vocab_gguf: Path
     precision: Precision
     previous: dict[str, Any] | None
     key: str
@@ -106,7 +106,7 @@ def _plan(
     train, val = split_samples(condition, splits)
     key = adaptation_key(condition, splits, base, previous, [*train, *val])
     return _Job(
-        condition=condition, splits=splits, base=base, vocab_gguf=_vocab(base), precision=precision,
+        condition=condition, splits=splits, base=base, precision=precision,
         previous=previous, key=key, work=root / "adapt-work" / key, train=tuple(train), val=tuple(val),
         report=report, generator=generator, callbacks=callbacks,
     )  # fmt: skip
@@ -125,16 +125,6 @@ def _machine_check(condition: Condition, base: BaseModel) -> Precision:
     if not cfg.export_quantizations:
         raise ConfigError("adaptation.export_quantizations=[] must list at least one of F16, Q8_0, Q4_K_M, Q4_1")
     return precision
-
-
-def _vocab(base: BaseModel) -> Path:
-    if base.vocab_gguf is None:
-        raise ConfigError(
-            f"adaptation.base_model={base.name!r}: {base.model_dir} has no .gguf vocabulary for the GGUF export; "
-            f"create one with llama.cpp `convert_hf_to_gguf.py {base.model_dir} --vocab-only --outfile "
-            f"{base.model_dir}/vocab.gguf` (or harness.adapt.write_vocab_gguf from a GGUF with the same tokenizer)"
-        )
-    return base.vocab_gguf
 
 
 def _build(out: Path, job: _Job) -> None:
@@ -259,14 +249,14 @@ def _save_and_merge(job: _Job, out: Path, best: TrainOutcome, base_model: Any, t
 
 def _export_input(job: _Job, out: Path, base_model: Any, merged: Any, tokenizer: Any) -> ExportInput:
     # The last tokens of real prompts (ending in the assistant header): enough to compare engines, cheap to run.
-    prompts = [
-        render_ids(tokenizer, s.prompt, generation_prompt=True)[-PARITY_PROMPT_TOKENS:]
-        for s in job.val[:PARITY_PROMPTS]
-    ]
+    prompts = parity_prompts(tokenizer, [s.prompt for s in job.val[:PARITY_PROMPTS]], PARITY_PROMPT_TOKENS)
+    # A Hugging Face base unchanged by a continual chain converts as it is; anything else is saved first.
+    base_dir = job.base.model_dir if job.base.kind == "hf_dir" and job.previous is None else None
     return ExportInput(
-        out=out, work=job.work, base_model=base_model, merged=merged, tokenizer=tokenizer, vocab_gguf=job.vocab_gguf,
-        name=f"{job.condition.name}-{job.key[:12]}", quantizations=job.condition.adaptation.export_quantizations,
+        out=out, work=job.work, base_model=base_model, base_dir=base_dir, merged=merged, tokenizer=tokenizer,
+        quantizations=job.condition.adaptation.export_quantizations,
         serve_quantization=job.condition.model.quantization, prompts=prompts,
+        dtype="bfloat16" if job.precision.bf16 else "float16",
     )  # fmt: skip
 
 

@@ -23,7 +23,8 @@ def registration_for(
         return {"registered": False, "name": condition.model.name, "host": None, "reason": reason}
     gguf = entry / export["gguf"][modelfile["from"]]
     result = register_ollama(
-        condition.model.name, gguf, modelfile["template"], modelfile["stops"], host=condition.model.host
-    )
+        condition.model.name, gguf, modelfile["template"], modelfile["stops"],
+        parameters=modelfile.get("parameters"), host=condition.model.host,
+    )  # fmt: skip
     report(f"ollama: {'registered ' + result.name if result.registered else 'not registered: ' + result.reason}")
     return result.summary()

@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "score": "harness.cli._score",
     "compare": "harness.cli._compare",
     "verify": "harness.cli._verify",
+    "export": "harness.cli._export",
 }
 
 

@@ -1,19 +1,38 @@
-"""Greedy-decoding parity between two engines: the check that an export means the same model.
+"""Parity between two engines: the check that an export means the same model.
 
-Two runs agree when their greedy tokens are equal, or when they first differ at a near tie: the two
-candidate tokens' logits differ, summed over both engines, by at most ``tolerance`` (F16 rounding can
-flip an exact tie, never a clear preference).
+Tokenisation: the rendered evaluation prompt (chat template included) must give the same token ids in
+transformers and in llama.cpp. Greedy decoding: two runs agree when their tokens are equal, or when they first
+differ at a *near tie*. The near-tie rule: at the first position where engine A picks ``s`` and engine B picks
+``t``, the divergence is accepted when ``(A[s] - A[t]) + (B[t] - B[s]) <= NEAR_TIE_TOLERANCE`` (logits), i.e. both
+engines were all but indifferent between the two tokens, so F16 rounding can have flipped the choice. A clear
+preference in either engine is a mismatch, reported with the prompt, the position and the gap. Tokens after an
+accepted tie are not compared (the two continuations no longer share a prefix).
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["GreedyRun", "ParityReport", "compare_runs", "greedy_llama", "greedy_transformers"]
+from harness.adapt.export._llama import llama_threads, quiet_llama
+
+__all__ = [
+    "NEAR_TIE_TOLERANCE",
+    "GreedyRun",
+    "ParityReport",
+    "TokenizationReport",
+    "compare_runs",
+    "compare_tokenization",
+    "greedy_llama",
+    "greedy_transformers",
+    "tokenize_llama",
+]
+
+# Summed over both engines; F16 rounding moves a logit of these models by < 0.1 (max differences measured per
+# family in the conformance suite), so a flip needs both engines within a few hundredths of indifference.
+NEAR_TIE_TOLERANCE = 0.25
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -73,9 +92,9 @@ def greedy_llama(
     import numpy as np
 
     n_ctx = max(len(p) for p in prompts) + n_tokens + 8
-    threads = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
     llm: Any = llama_cpp.Llama(
-        model_path=str(gguf), lora_path=str(lora) if lora else None, n_ctx=n_ctx, n_threads=threads, verbose=False
+        model_path=str(gguf), lora_path=str(lora) if lora else None, n_ctx=n_ctx, n_threads=llama_threads(),
+        verbose=False,
     )
     try:
         runs = []
@@ -90,6 +109,45 @@ def greedy_llama(
         return runs
     finally:
         llm.close()
+
+
+def tokenize_llama(gguf: Path, texts: Sequence[str]) -> list[list[int]]:
+    """llama.cpp's token ids of each rendered prompt (special tokens parsed, no BOS added: the template has it)."""
+    import llama_cpp
+
+    with quiet_llama():  # a vocabulary-only load warns about its context size on fd 2
+        llm: Any = llama_cpp.Llama(model_path=str(gguf), n_ctx=64, vocab_only=True, verbose=False)
+    try:
+        return [[int(t) for t in llm.tokenize(text.encode("utf-8"), add_bos=False, special=True)] for text in texts]
+    finally:
+        llm.close()
+
+
+@dataclass(frozen=True, kw_only=True)
+class TokenizationReport:
+    name: str
+    prompts: int
+    equal: int
+    mismatches: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.mismatches
+
+    def summary(self) -> dict[str, object]:
+        return {"prompts": self.prompts, "equal": self.equal, "mismatches": list(self.mismatches), "ok": self.ok}
+
+
+def compare_tokenization(name: str, a: Sequence[Sequence[int]], b: Sequence[Sequence[int]]) -> TokenizationReport:
+    """Prompt-by-prompt equality of two tokenisations, naming the first differing position of each mismatch."""
+    mismatches = []
+    for i, (x, y) in enumerate(zip(a, b, strict=True)):
+        if list(x) == list(y):
+            continue
+        k = next((k for k, (s, t) in enumerate(zip(x, y, strict=False)) if s != t), min(len(x), len(y)))
+        left, right = (x[k] if k < len(x) else "end"), (y[k] if k < len(y) else "end")
+        mismatches.append(f"prompt {i}: token {k} differs ({left} vs {right}; lengths {len(x)} vs {len(y)})")
+    return TokenizationReport(name=name, prompts=len(a), equal=len(a) - len(mismatches), mismatches=tuple(mismatches))
 
 
 def _last_logits(llama_cpp: Any, llm: Any, np: Any) -> Any:
