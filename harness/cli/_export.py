@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import sys
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Any
 __all__ = ["add_parser", "run"]
 
 _DEFAULT_QUANTS = "F16,Q8_0,Q4_K_M"
+EXPORT_RECORD = "export.json"  # what was written, from what, and every check's numbers
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], name: str) -> None:
@@ -77,6 +79,7 @@ def _export(args: argparse.Namespace, tools: Any) -> dict[str, Any]:
         record = export_model(job, stage=_Stage(), converters=tools)
     finally:
         shutil.rmtree(out / ".work", ignore_errors=True)
+    (out / EXPORT_RECORD).write_text(json.dumps({"version": 1, **record}, indent=2) + "\n", encoding="utf-8")
     write_checksums(out)
     return record
 
@@ -125,4 +128,5 @@ def _print(out: Path, record: dict[str, Any]) -> None:
     for name, check in record["checks"].items():
         ties = f", {check['near_ties']} near ties" if "near_ties" in check else ""
         print(f"check {name}: {check.get('exact', check.get('equal'))}/{check['prompts']} equal{ties}")
+    print(f"record    {out / EXPORT_RECORD}")
     print(f"checksums {out / 'checksums.txt'}")
