@@ -96,7 +96,8 @@ def test_metadata_records_data_hyperparameters_losses_and_timings(built: Adapted
     assert meta["packages"]["peft"] and meta["evaluation"]["status"] == "pending"
     checks = meta["checks"]
     assert set(checks) == {"tokenization_transformers_vs_gguf", "transformers_vs_f16_gguf", "merged_vs_base_plus_lora"}
-    assert checks["tokenization_transformers_vs_gguf"]["equal"] == checks["tokenization_transformers_vs_gguf"]["prompts"]
+    tokens = checks["tokenization_transformers_vs_gguf"]
+    assert tokens["ok"] and tokens["equal"] == tokens["prompts"]
     assert all(check["ok"] and check["exact"] == check["prompts"] for name, check in checks.items() if "exact" in check)
     assert meta["export"]["converter"]["llama_cpp_python"] == "0.3.36"
 

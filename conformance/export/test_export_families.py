@@ -109,3 +109,40 @@ def test_a_wrong_export_is_caught_naming_prompt_and_position(
     )  # fmt: skip
     with pytest.raises(ExportCheckFailed, match=r"transformers_vs_f16_gguf: prompt \d: token \d differs \(\d+ vs \d+"):
         export_model(job)
+
+
+def test_a_wrongly_scaled_lora_is_caught_by_the_merge_check(exported_family: Any, tmp_path: Path) -> None:
+    """Plant a bug in what the LoRA converter sees (alpha x4): base + GGUF LoRA no longer equals the merged file."""
+    import json
+
+    done: Exported = exported_family("qwen2")
+    adapter = Path(shutil.copytree(done.adapter_dir, tmp_path / "adapter"))
+    config = json.loads((adapter / "adapter_config.json").read_text())
+    config["lora_alpha"] *= 4
+    (adapter / "adapter_config.json").write_text(json.dumps(config))
+    reference, tokenizer = _load(done.out / "merged")
+    job = ExportJob(
+        model_dir=done.out / "merged", out=tmp_path / "out", work=tmp_path / "work", quantizations=("F16",),
+        prompts=parity_prompts(tokenizer, default_conversations(), 96), reference=reference, tokenizer=tokenizer,
+        adapter_dir=adapter, base_dir=done.base_dir,
+    )  # fmt: skip
+    with pytest.raises(ExportCheckFailed, match=r"merged_vs_base_plus_lora: prompt \d: token \d differs"):
+        export_model(job)
+
+
+def test_a_tokenizer_that_disagrees_with_llama_cpp_is_caught(tmp_path: Path, converters: Any) -> None:
+    """transformers' own reading of the SentencePiece vocabulary prefixes a space only to the first text fragment;
+    llama.cpp prefixes every fragment after a special token. Exported as it is, the check names the position."""
+    import dataclasses
+
+    from families import FAMILIES, build_family
+
+    family = dataclasses.replace(FAMILIES["mistral"], space_each_fragment=False)
+    model_dir = build_family(family, converters.root / "models", tmp_path / "mistral-as-read")
+    reference, tokenizer = _load(model_dir)
+    job = ExportJob(
+        model_dir=model_dir, out=tmp_path / "out", work=tmp_path / "work", quantizations=("F16",),
+        prompts=parity_prompts(tokenizer, default_conversations(), 96), reference=reference, tokenizer=tokenizer,
+    )  # fmt: skip
+    with pytest.raises(ExportCheckFailed, match=r"tokenization_transformers_vs_gguf: prompt 0: token 1 differs"):
+        export_model(job)
