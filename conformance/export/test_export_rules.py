@@ -133,7 +133,7 @@ def test_an_sdist_without_converters_is_refused(isolated: Path, monkeypatch: pyt
     version = metadata.version("llama-cpp-python")
     sdist = _sdist(isolated / "s.tar.gz", version, with_converters=False)
     monkeypatch.setenv("HARNESS_LLAMA_CPP_SDIST", str(sdist))
-    with pytest.raises(ModelUnavailable, match="holds no vendor/llama.cpp converters"):
+    with pytest.raises(ModelUnavailable, match=r"holds no vendor/llama\.cpp converters"):
         find_converters(download=False)
     assert not (isolated / "cache" / f"llama.cpp-{version}").exists()
 

@@ -79,7 +79,8 @@ def test_damaged_gguf_metadata_read_never_crashes_or_hangs(
     scratch: Path, gguf_bytes: bytes, data: st.DataObject
 ) -> None:
     """Through ``read_gguf_fields`` (export's Modelfile), the harness's one use of ``gguf.GGUFReader``. What
-    escapes other than a HarnessError is counted (the strict xfail below holds the contract); a crash or a hang fails outright."""
+    escapes other than a HarnessError is counted (the strict xfail below holds the contract); a crash or a hang
+    fails outright."""
     from harness.adapt.export import read_gguf_fields
 
     tried("gguf: GGUFReader (adapt)")

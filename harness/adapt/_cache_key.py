@@ -29,7 +29,7 @@ def samples_digest(samples: Sequence[TrainingSample]) -> str:
     """SHA256 of the samples' kinds and messages: any change of prompt wording or passage format shows here."""
     digest = hashlib.sha256()
     for s in samples:
-        digest.update(s.kind.encode())
+        digest.update(f"{s.kind}\x00{sorted(s.template_kwargs)}".encode())
         for m in s.messages:
             digest.update(f"\x00{m.role}\x00{m.content}".encode())
     return digest.hexdigest()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import random
 from collections import Counter
@@ -14,11 +15,12 @@ from harness.adapt._samples import MIN_TRAIN_SAMPLES, MIN_VAL_SAMPLES, RecipeInp
 from harness.adapt._synthetic import SyntheticReport, generate_synthetic_pairs
 from harness.adapt._types import TrainingSample
 from harness.backends._types import Backend
-from harness.config._schema import Condition
+from harness.config._schema import Condition, GenerationConfig
 from harness.data._model import Splits
+from harness.prompting import with_thinking_tag
 from harness.retrieval._types import Chunk
 
-__all__ = ["add_synthetic", "chunk_pool", "kind_counts", "split_samples", "write_samples"]
+__all__ = ["add_synthetic", "chunk_pool", "kind_counts", "split_samples", "thinking_samples", "write_samples"]
 
 
 def chunk_pool(condition: Condition, splits: Splits) -> ChunkPool:
@@ -38,7 +40,17 @@ def split_samples(condition: Condition, splits: Splits) -> tuple[list[TrainingSa
     val = build_samples(
         splits.val, pool, cfg, RecipeInput(split="val", seed=cfg.seed + 1, limit=val_limit, minimum=MIN_VAL_SAMPLES)
     )
-    return train, val
+    return thinking_samples(train, condition.generation), thinking_samples(val, condition.generation)
+
+
+def thinking_samples(samples: Sequence[TrainingSample], generation: GenerationConfig) -> list[TrainingSample]:
+    """Samples switched the way evaluation is (generation.thinking), so training teaches what evaluation asks."""
+    if generation.thinking == "default":
+        return list(samples)
+    if generation.thinking_switch == "no_think":
+        return [dataclasses.replace(s, messages=(*with_thinking_tag(s.prompt, generation), s.answer)) for s in samples]
+    kwargs = (("enable_thinking", generation.thinking == "on"),)
+    return [dataclasses.replace(s, template_kwargs=kwargs) for s in samples]
 
 
 def _synthetic_sources(splits: Splits, pool: ChunkPool, seed: int) -> list[Chunk]:
@@ -60,7 +72,7 @@ def add_synthetic(
     report = generate_synthetic_pairs(sources, cfg.synthetic_pairs, generator, seed=cfg.seed, held_out=held_out)
     rng = random.Random(cfg.seed + 2)
     extra = [sample_from_pair(p.pair_id, p.question, p.answer, p.chunk, pool, cfg, rng) for p in report.accepted]
-    return [*train, *extra], report
+    return [*train, *thinking_samples(extra, condition.generation)], report
 
 
 def kind_counts(samples: Sequence[TrainingSample]) -> dict[str, int]:

@@ -249,7 +249,9 @@ def _save_and_merge(job: _Job, out: Path, best: TrainOutcome, base_model: Any, t
 
 def _export_input(job: _Job, out: Path, base_model: Any, merged: Any, tokenizer: Any) -> ExportInput:
     # The last tokens of real prompts (ending in the assistant header): enough to compare engines, cheap to run.
-    prompts = parity_prompts(tokenizer, [s.prompt for s in job.val[:PARITY_PROMPTS]], PARITY_PROMPT_TOKENS)
+    samples = job.val[:PARITY_PROMPTS]
+    kwargs = dict(samples[0].template_kwargs) if samples else {}
+    prompts = parity_prompts(tokenizer, [s.prompt for s in samples], PARITY_PROMPT_TOKENS, kwargs)
     # A Hugging Face base unchanged by a continual chain converts as it is; anything else is saved first.
     base_dir = job.base.model_dir if job.base.kind == "hf_dir" and job.previous is None else None
     return ExportInput(

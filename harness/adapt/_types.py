@@ -31,6 +31,8 @@ class TrainingSample:
     kind: SampleKind
     source_ids: tuple[str, ...]  # question ids (or synthetic pair ids) it was built from
     messages: tuple[Message, ...]
+    # Chat-template variables the sample is rendered with (``enable_thinking`` when generation.thinking switches it)
+    template_kwargs: tuple[tuple[str, bool], ...] = ()
 
     @property
     def prompt(self) -> tuple[Message, ...]:
@@ -42,10 +44,13 @@ class TrainingSample:
 
     def as_row(self) -> dict[str, Any]:
         """The trl prompt/completion row (loss on the completion only)."""
-        return {
+        row: dict[str, Any] = {
             "prompt": [{"role": m.role, "content": m.content} for m in self.prompt],
             "completion": [{"role": self.answer.role, "content": self.answer.content}],
         }
+        if self.template_kwargs:
+            row["chat_template_kwargs"] = dict(self.template_kwargs)  # trl's SFTTrainer passes these on
+        return row
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -8,6 +8,7 @@ from harness.backends._hashing import file_sha256
 from harness.backends._redact import redact
 from harness.backends._registry import AVAILABILITY_CHECKS, BACKENDS, check_available, create_backend
 from harness.backends._safetensors import check_safetensors
+from harness.backends._thinking import separate_thinking, split_thinking
 from harness.backends._types import Backend, Generation, GenerationRequest, Message
 
 __all__ = [
@@ -24,4 +25,6 @@ __all__ = [
     "embedded_gguf_path",
     "file_sha256",
     "redact",
+    "separate_thinking",
+    "split_thinking",
 ]

@@ -114,6 +114,8 @@ class LlamaCppBackend:
         self._loaded()
         llm = self._idle.get()  # an instance no other thread is using
         try:
+            if request.template_kwargs():
+                return _templated_completion(llm, request)
             response = llm.create_chat_completion(
                 messages=chat_messages(request.messages),
                 temperature=request.temperature,
@@ -209,6 +211,37 @@ def _threads() -> int:
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     configured = os.environ.get("OMP_NUM_THREADS", "").strip()
     return min(cores, int(configured)) if configured.isdigit() and int(configured) > 0 else cores
+
+
+def _templated_completion(llm: Any, request: GenerationRequest) -> Completion:
+    """Render the GGUF's chat template with ``request.template_kwargs()`` (llama-cpp-python's chat completion
+    passes no extra template variables, such as Qwen3's ``enable_thinking``), then complete the token ids."""
+    from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+    template = llm.metadata.get("tokenizer.chat_template")
+    if not template:
+        raise BackendError(
+            f"generation.thinking={request.thinking!r} needs the model's chat template, and the GGUF has none; "
+            "set generation.thinking_switch: no_think, or thinking: default"
+        )
+    eos, bos = llm.token_eos(), llm.token_bos()
+    text = llm._model.token_get_text  # how llama-cpp-python itself names the special tokens for its templates
+    formatter: Any = Jinja2ChatFormatter(
+        template=template, eos_token=text(eos) if eos != -1 else "", bos_token=text(bos) if bos != -1 else ""
+    )
+    rendered = formatter(messages=chat_messages(request.messages), **request.template_kwargs())
+    tokens = llm.tokenize(rendered.prompt.encode("utf-8"), add_bos=False, special=True)
+    response = llm.create_completion(
+        prompt=tokens, max_tokens=request.max_tokens, temperature=request.temperature, top_p=request.top_p,
+        repeat_penalty=request.repeat_penalty, seed=request.seed, stop=[*(rendered.stop or []), *request.stop],
+    )  # fmt: skip
+    choice, usage = response["choices"][0], response["usage"]
+    return Completion(
+        text=str(choice.get("text") or ""),
+        prompt_tokens=int(usage["prompt_tokens"]),
+        completion_tokens=int(usage["completion_tokens"]),
+        finish_reason=finish_reason(choice.get("finish_reason")),
+    )
 
 
 def _completion(response: Mapping[str, Any]) -> Completion:

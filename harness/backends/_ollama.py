@@ -100,6 +100,8 @@ class OllamaBackend:
             messages=chat_messages(request.messages),
             options=self._options(request),
             format="json" if request.json_output else "",
+            # Ollama's own thinking switch; left unset when the condition does not switch thinking
+            think=None if request.thinking == "default" else request.thinking == "on",
         )
         return _completion(response)
 
@@ -133,6 +135,13 @@ def _quantization(spec: ModelSpec, details: Mapping[str, Any]) -> str:
     return str(details.get("quantization_level") or "unknown")
 
 
+def _with_thinking(message: Any) -> str:
+    """Ollama returns thinking apart from the content; tag it as the model wrote it, so one reader splits both."""
+    thinking = getattr(message, "thinking", None)
+    content = str(message.content or "")
+    return f"<think>{thinking}</think>{content}" if thinking else content
+
+
 def _completion(response: Any) -> Completion:
     """An empty answer is a valid answer; a reply without a message is a malformed one."""
     if getattr(response, "message", None) is None:
@@ -140,7 +149,7 @@ def _completion(response: Any) -> Completion:
     seconds = (response.eval_duration or 0) / 1e9
     count = int(response.eval_count or 0)
     return Completion(
-        text=str(response.message.content or ""),
+        text=_with_thinking(response.message),
         prompt_tokens=int(response.prompt_eval_count or 0),
         completion_tokens=count,
         finish_reason=finish_reason(response.done_reason),

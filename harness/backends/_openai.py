@@ -120,9 +120,15 @@ def _optional_fields(request: GenerationRequest) -> dict[str, object]:
     fields: dict[str, object] = {}
     if request.json_output:
         fields["response_format"] = {"type": "json_object"}
+    extra: dict[str, object] = {}
     if request.repeat_penalty != 1.0:
         # Not an OpenAI parameter; llama.cpp-style servers read it from the body. Sent only when set.
-        fields["extra_body"] = {"repeat_penalty": request.repeat_penalty}
+        extra["repeat_penalty"] = request.repeat_penalty
+    if request.template_kwargs():
+        # vLLM and llama.cpp's server pass these to the chat template (Qwen3's enable_thinking)
+        extra["chat_template_kwargs"] = request.template_kwargs()
+    if extra:
+        fields["extra_body"] = extra
     return fields
 
 

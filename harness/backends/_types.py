@@ -29,6 +29,14 @@ class GenerationRequest:
     stop: tuple[str, ...] = ()
     # Constrain output to JSON (llama.cpp grammar / Ollama format=json / OpenAI json mode).
     json_output: bool = False
+    # generation.thinking: "default" leaves the model alone; "off"/"on" set its switch (``enable_thinking`` for
+    # the chat template, or Ollama's ``think``). With "on", ``max_tokens`` already includes ``thinking_budget``.
+    thinking: Literal["default", "off", "on"] = "default"
+    thinking_budget: int = 0
+
+    def template_kwargs(self) -> dict[str, object]:
+        """Extra chat-template variables: ``enable_thinking`` when thinking is switched on or off."""
+        return {} if self.thinking == "default" else {"enable_thinking": self.thinking == "on"}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -44,6 +52,13 @@ class Generation:
     finish_reason: str  # "stop" | "length" | "error"
     error: str | None = None
     extra: Mapping[str, object] = field(default_factory=dict)
+    thinking: str = ""  # the model's thinking, apart from ``text``; never scored
+    thinking_tokens: int = 0
+
+    @property
+    def thinking_exhausted(self) -> bool:
+        """Thinking used its whole budget and no answer followed (finish_reason ``thinking_budget``)."""
+        return self.finish_reason == "thinking_budget"
 
     @property
     def truncated(self) -> bool:

@@ -82,9 +82,19 @@ class GenerationConfig:
     # (None: one per core, at most batch_size; always 1 with GPU offload). Answers are the same for any value
     # (conformance checks it), so it is not part of the generation cache key.
     parallel_sequences: int | None = None
+    # Thinking models (Qwen3, DeepSeek-R1 distills). "default": the model does what its template does. "off": the
+    # model's own switch turns thinking off, in evaluation and in training samples alike. "on": thinking gets
+    # ``thinking_budget`` tokens of its own on top of ``max_tokens`` for the answer. Thinking text is stored apart
+    # from the answer and never scored; an answer left empty because thinking used its budget is its own outcome.
+    thinking: Literal["default", "off", "on"] = "default"
+    thinking_budget: int = 1024
+    # How the model is switched: ``enable_thinking`` passed to its chat template (Qwen3), or the ``/no_think``
+    # and ``/think`` tags appended to the user turn where that is the model's convention.
+    thinking_switch: Literal["chat_template", "no_think"] = "chat_template"
 
     def __post_init__(self) -> None:
         check_min("max_tokens", self.max_tokens, 1)
+        check_min("thinking_budget", self.thinking_budget, 1)
         check_min("temperature", self.temperature, 0)
         check_fraction("top_p", self.top_p)
         check_positive("repeat_penalty", self.repeat_penalty)

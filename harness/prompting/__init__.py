@@ -1,6 +1,6 @@
 """The one shared prompt: system rules, numbered passages, and the request built from them."""
 
-from harness.prompting._build import build_messages, build_request, format_passages
+from harness.prompting._build import build_messages, build_request, format_passages, with_thinking_tag
 from harness.prompting._templates import (
     NO_RETRIEVAL_SYSTEM_PROMPT,
     PROMPT_VERSION,
@@ -16,4 +16,5 @@ __all__ = [
     "build_messages",
     "build_request",
     "format_passages",
+    "with_thinking_tag",
 ]

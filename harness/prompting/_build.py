@@ -10,7 +10,7 @@ from harness.errors import HarnessError
 from harness.prompting._templates import NO_RETRIEVAL_SYSTEM_PROMPT, SYSTEM_PROMPT
 from harness.retrieval._types import Passage
 
-__all__ = ["build_messages", "build_request", "format_passages"]
+__all__ = ["build_messages", "build_request", "format_passages", "with_thinking_tag"]
 
 NO_PASSAGES = "(no passages were found)"
 # Repeated after the question: small models follow the rules better when they are the last thing read.
@@ -39,17 +39,29 @@ def build_messages(question: str, passages: Sequence[Passage] | None) -> tuple[M
 def build_request(
     qid: str, question: str, passages: Sequence[Passage] | None, generation: GenerationConfig
 ) -> GenerationRequest:
-    """The request for one test question, with the condition's decoding settings."""
+    """The request for one test question, with the condition's decoding settings and thinking switch."""
+    thinking_on = generation.thinking == "on"
     return GenerationRequest(
         qid=qid,
-        messages=build_messages(question, passages),
-        max_tokens=generation.max_tokens,
+        messages=with_thinking_tag(build_messages(question, passages), generation),
+        max_tokens=generation.max_tokens + (generation.thinking_budget if thinking_on else 0),
+        thinking=generation.thinking if generation.thinking_switch == "chat_template" else "default",
+        thinking_budget=generation.thinking_budget if thinking_on else 0,
         temperature=generation.temperature,
         top_p=generation.top_p,
         repeat_penalty=generation.repeat_penalty,
         seed=generation.seed,
         stop=generation.stop,
     )
+
+
+def with_thinking_tag(messages: tuple[Message, ...], generation: GenerationConfig) -> tuple[Message, ...]:
+    """With ``thinking_switch: no_think``, the last user turn ends in ``/no_think`` (off) or ``/think`` (on)."""
+    if generation.thinking == "default" or generation.thinking_switch != "no_think":
+        return messages
+    tag = "/think" if generation.thinking == "on" else "/no_think"
+    *head, last = messages
+    return (*head, Message(role=last.role, content=f"{last.content} {tag}"))
 
 
 def _check_ranks(passages: Sequence[Passage]) -> None:

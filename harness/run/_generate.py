@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
 from pathlib import Path
 
-from harness.backends import Backend, Generation, GenerationRequest
+from harness.backends import Backend, Generation, GenerationRequest, separate_thinking
 from harness.cache import JsonlJournal
 from harness.errors import HarnessError
 
@@ -60,7 +60,8 @@ def generate_journaled(
             done[req.qid] = gen
         finished += len(batch)
         progress(_eta(label, finished, len(pending), time.monotonic() - started))
-    return [done[r.qid] for r in requests]
+    # The journal keeps what the engine said; thinking is separated on the way out, for stored answers too.
+    return [separate_thinking(done[r.qid]) for r in requests]
 
 
 def _load(journal: JsonlJournal, requests: Sequence[GenerationRequest]) -> dict[str, Generation]:

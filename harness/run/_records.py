@@ -36,9 +36,15 @@ def build_record(
         "completion_tokens": generation.completion_tokens,
         "finish_reason": generation.finish_reason,
         "error": generation.error,
+        "thinking": generation.thinking,
+        "thinking_tokens": generation.thinking_tokens,
     }
     if generation.error:
         return record  # an error is recorded with its cause, never scored as a wrong answer
+    if generation.thinking_exhausted:
+        # Its own outcome: no answer was given, so there is nothing to score right or wrong.
+        record["outcome"] = "thinking_budget"
+        return record
     record.update(_retrieval_metrics(question, passages, cond.retrieval.top_k))
     record.update(_answer_metrics(question, passages, generation, scoring))
     return record

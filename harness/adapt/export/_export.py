@@ -13,7 +13,7 @@ with the prompt and position it concerns:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -146,12 +146,17 @@ def _modelfile(job: ExportJob, files: dict[str, Path]) -> dict[str, Any]:
     return {"path": path.name, "from": chosen, **spec.summary()}
 
 
-def parity_prompts(tokenizer: Any, conversations: Sequence[Sequence[Any]], tail: int) -> tuple[ParityPrompt, ...]:
-    """Render each conversation with the tokenizer's chat template (generation prompt on); keep ``tail`` ids."""
+def parity_prompts(
+    tokenizer: Any, conversations: Sequence[Sequence[Any]], tail: int, template_kwargs: Mapping[str, Any] | None = None
+) -> tuple[ParityPrompt, ...]:
+    """Render each conversation with the tokenizer's chat template (generation prompt on, plus ``template_kwargs``
+    such as ``enable_thinking``, as evaluation renders it); keep the last ``tail`` ids."""
     prompts = []
     for messages in conversations:
         dicts = [m if isinstance(m, dict) else {"role": m.role, "content": m.content} for m in messages]
-        text = tokenizer.apply_chat_template(dicts, tokenize=False, add_generation_prompt=True)
+        text = tokenizer.apply_chat_template(
+            dicts, tokenize=False, add_generation_prompt=True, **dict(template_kwargs or {})
+        )
         ids = tokenizer(text, add_special_tokens=False)["input_ids"]
         prompts.append(ParityPrompt(text=text, ids=tuple(int(i) for i in ids[-tail:])))
     return tuple(prompts)
