@@ -14,7 +14,7 @@ from families import FAMILIES, build_family
 
 from harness.adapt.export import Converters, find_converters
 
-EXPORTED = ("qwen2", "qwen3", "llama3")
+EXPORTED = ("qwen2", "qwen3", "llama3", "mistral", "phi3")
 
 
 @dataclass(frozen=True)
@@ -53,9 +53,10 @@ def train_lora(base_dir: Path, out: Path, steps: int = 6) -> Path:
     from harness.adapt._quiet import quiet_libraries
 
     model = AutoModelForCausalLM.from_pretrained(str(base_dir), dtype=torch.float32)
-    targets = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
+    # every linear layer but the output head: q/k/v/o and the MLP, or Phi-3's fused qkv_proj and gate_up_proj
+    config = LoraConfig(r=4, lora_alpha=8, lora_dropout=0.0, target_modules="all-linear")
     with quiet_libraries():  # peft reads a deprecated transformers attribute
-        peft_model = get_peft_model(model, LoraConfig(r=4, lora_alpha=8, lora_dropout=0.0, target_modules=targets))
+        peft_model = get_peft_model(model, config)
     optimizer = torch.optim.Adam([p for p in peft_model.parameters() if p.requires_grad], lr=2e-2)
     generator = torch.Generator().manual_seed(1)
     ids = torch.randint(0, 2000, (2, 24), generator=generator)

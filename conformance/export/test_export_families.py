@@ -28,10 +28,16 @@ from harness.adapt.export._prompts import default_conversations
 
 pytestmark = pytest.mark.slow
 
-FAMILY_OF = {"qwen2": "chatml", "qwen3": "chatml", "llama3": "llama3"}
+FAMILY_OF = {"qwen2": "chatml", "qwen3": "chatml", "llama3": "llama3", "mistral": "mistral", "phi3": "phi3"}
 # An unrelated model's logits correlate ~0 with F16's; 4-bit rounding of a random model costs more than 8-bit.
 MIN_CORRELATION = {"Q8_0": 0.99, "Q4_K_M": 0.8}
-STOPS = {"qwen2": ("<|im_end|>", "<|endoftext|>"), "qwen3": ("<|im_end|>",), "llama3": ("<|eot_id|>",)}
+STOPS = {
+    "qwen2": ("<|im_end|>", "<|endoftext|>"),
+    "qwen3": ("<|im_end|>",),
+    "llama3": ("<|eot_id|>",),
+    "mistral": ("[INST]", "</s>"),
+    "phi3": ("<|end|>", "<|endoftext|>"),
+}
 
 
 def _load(directory: Path) -> tuple[Any, Any]:
@@ -87,6 +93,9 @@ def test_modelfile_has_the_family_template_and_stops(family: str, exported_famil
     text = (done.out / "Modelfile").read_text()
     assert text.startswith(f"FROM ./{done.record['gguf'][modelfile['from']]}\n")
     assert all(f'PARAMETER stop "{s}"' in text for s in STOPS[family])
+    if family == "qwen3":  # its generation_config.json sampling defaults, carried by the GGUF into the Modelfile
+        assert modelfile["parameters"] == pytest.approx({"temperature": 0.6, "top_p": 0.95, "top_k": 20})
+        assert "PARAMETER temperature 0.6\n" in text and "PARAMETER top_k 20\n" in text
 
 
 @pytest.mark.parametrize("family", EXPORTED)
@@ -131,8 +140,8 @@ def test_a_wrongly_scaled_lora_is_caught_by_the_merge_check(exported_family: Any
 
 
 def test_a_tokenizer_that_disagrees_with_llama_cpp_is_caught(tmp_path: Path, converters: Any) -> None:
-    """transformers' own reading of the SentencePiece vocabulary prefixes a space only to the first text fragment;
-    llama.cpp prefixes every fragment after a special token. Exported as it is, the check names the position."""
+    """A SentencePiece tokenizer that prefixes a space only to the first text fragment (transformers' default for a
+    rebuilt Llama tokenizer), where llama.cpp prefixes every fragment after a special token: the check names it."""
     import dataclasses
 
     from families import FAMILIES, build_family
