@@ -155,3 +155,18 @@ def test_a_tokenizer_that_disagrees_with_llama_cpp_is_caught(tmp_path: Path, con
     )  # fmt: skip
     with pytest.raises(ExportCheckFailed, match=r"tokenization_transformers_vs_gguf: prompt 0: token 1 differs"):
         export_model(job)
+
+
+def test_a_merged_phi3_must_keep_its_name(exported_family: Any, tmp_path: Path) -> None:
+    """llama.cpp strips whitespace after Phi-3's chat tokens only when general.name says "phi3": exported under the
+    merged directory's own name, the tokenisation check fails; under the base's name (what export passes) it holds."""
+    done: Exported = exported_family("phi3")
+    reference, tokenizer = _load(done.out / "merged")
+    job = ExportJob(
+        model_dir=done.out / "merged", out=tmp_path / "out", work=tmp_path / "work", quantizations=("F16",),
+        prompts=parity_prompts(tokenizer, default_conversations(), 96), reference=reference, tokenizer=tokenizer,
+        name="merged",
+    )  # fmt: skip
+    with pytest.raises(ExportCheckFailed, match=r"tokenization_transformers_vs_gguf: prompt 0: token 2 differs"):
+        export_model(job)
+    assert done.record["checks"]["tokenization_transformers_vs_gguf"]["ok"]

@@ -85,11 +85,11 @@ def test_requests_carry_the_switch_and_the_separate_budget(
 
 
 def test_an_unknown_thinking_mode_is_a_config_error(tmp_path: Any) -> None:
-    from harness.config import load_condition
-    from harness.errors import ConfigError
-
     import shutil
     from pathlib import Path
+
+    from harness.config import load_condition
+    from harness.errors import ConfigError
 
     configs = Path(__file__).resolve().parents[2] / "configs"
     shutil.copy(configs / "defaults.yaml", tmp_path / "defaults.yaml")

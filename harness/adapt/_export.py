@@ -25,11 +25,13 @@ class ExportInput:
     work: Path  # scratch space outside the artifact
     base_model: Any  # the (continual-merged) base the adapter was trained on
     base_dir: Path | None  # its Hugging Face directory when it is one unchanged, else None (saved to work)
+    source_dir: Path | None  # the base's own Hugging Face directory, if any (tokenizer files save_pretrained skips)
     merged: Any
     tokenizer: Any
     quantizations: tuple[str, ...]
     serve_quantization: str
     prompts: Sequence[ParityPrompt]
+    name: str  # general.name of the GGUF files
     dtype: str = "float16"
 
 
@@ -38,11 +40,14 @@ def export_all(job: ExportInput, timer: StageTimer) -> dict[str, Any]:
     base_dir = job.base_dir
     if base_dir is None:
         with timer("save_base"):
-            base_dir = save_merged(job.base_model, job.tokenizer, job.work / "base-hf", job.dtype)
+            base_dir = save_merged(
+                job.base_model, job.tokenizer, job.work / "base-hf", job.dtype, source_dir=job.source_dir
+            )
     export = ExportJob(
         model_dir=job.out / "merged", out=job.out / "gguf", work=job.work / "export", quantizations=job.quantizations,
         prompts=tuple(job.prompts), reference=job.merged, tokenizer=job.tokenizer, adapter_dir=job.out / "adapter",
         base_dir=base_dir, serve_quantization=job.serve_quantization, keep_f16="F16" in job.quantizations,
+        name=job.name,
     )  # fmt: skip
     record = export_model(export, stage=timer)
     record["gguf"] = {q: f"gguf/{name}" for q, name in record["gguf"].items()}

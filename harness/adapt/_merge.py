@@ -7,6 +7,7 @@ merged directory loads (and converts) on its own.
 from __future__ import annotations
 
 import copy
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -40,8 +41,17 @@ def merge_adapter(base_model: Any, adapter_dir: Path) -> Any:
     return merged
 
 
-def save_merged(model: Any, tokenizer: Any, out_dir: Path, dtype: str = "float16") -> Path:
-    """Save the merged weights in ``dtype`` (safetensors) plus every tokenizer file."""
+# Tokenizer files ``save_pretrained`` of a transformers 5 tokenizer does not write. Without the SentencePiece model
+# llama.cpp's converter rebuilds the vocabulary from tokenizer.json alone, and its scores come out different (a
+# Mistral export then splits words unlike transformers; Phi-3's converter refuses outright).
+_SOURCE_ONLY = ("tokenizer.model", "tekken.json")
+
+
+def save_merged(
+    model: Any, tokenizer: Any, out_dir: Path, dtype: str = "float16", *, source_dir: Path | None = None
+) -> Path:
+    """Save the merged weights in ``dtype`` (safetensors) plus every tokenizer file, including those only the
+    base's own directory ``source_dir`` has (the SentencePiece model)."""
     import torch
 
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -49,4 +59,7 @@ def save_merged(model: Any, tokenizer: Any, out_dir: Path, dtype: str = "float16
     with quiet_libraries():
         half.save_pretrained(str(out_dir))
         tokenizer.save_pretrained(str(out_dir))
+    for name in _SOURCE_ONLY:
+        if source_dir is not None and (source_dir / name).is_file() and not (out_dir / name).exists():
+            shutil.copy2(source_dir / name, out_dir / name)
     return out_dir

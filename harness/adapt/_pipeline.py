@@ -243,7 +243,8 @@ def _save_and_merge(job: _Job, out: Path, best: TrainOutcome, base_model: Any, t
         },
     )
     merged = merge_adapter(base_model, out / "adapter")
-    save_merged(merged, tokenizer, out / "merged", "bfloat16" if job.precision.bf16 else "float16")
+    source = job.base.model_dir if job.base.kind == "hf_dir" else None
+    save_merged(merged, tokenizer, out / "merged", "bfloat16" if job.precision.bf16 else "float16", source_dir=source)
     return merged
 
 
@@ -256,10 +257,20 @@ def _export_input(job: _Job, out: Path, base_model: Any, merged: Any, tokenizer:
     base_dir = job.base.model_dir if job.base.kind == "hf_dir" and job.previous is None else None
     return ExportInput(
         out=out, work=job.work, base_model=base_model, base_dir=base_dir, merged=merged, tokenizer=tokenizer,
+        source_dir=job.base.model_dir if job.base.kind == "hf_dir" else None,
         quantizations=job.condition.adaptation.export_quantizations,
         serve_quantization=job.condition.model.quantization, prompts=prompts,
-        dtype="bfloat16" if job.precision.bf16 else "float16",
+        dtype="bfloat16" if job.precision.bf16 else "float16", name=_gguf_name(job),
     )  # fmt: skip
+
+
+def _gguf_name(job: _Job) -> str:
+    """The base model's own name first (llama.cpp reads Phi-3 from it), then the condition."""
+    if job.base.kind == "gguf":
+        base = Path(job.base.gguf_file or job.base.name).stem.split(".")[0]
+    else:
+        base = Path(job.base.name.rstrip("/")).name
+    return f"{base}-{job.condition.name}"
 
 
 def _result(entry: Path, condition: Condition, *, reused: bool, report: Progress) -> AdaptedModel:

@@ -21,7 +21,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], name: s
     p.add_argument("out_dir", type=Path, nargs="?", metavar="OUT_DIR", help="where the GGUF files are written")
     p.add_argument("--adapter", type=Path, metavar="DIR", help="a peft LoRA adapter: merged first, also exported")
     p.add_argument("--quantizations", default=_DEFAULT_QUANTS, help=f"comma-separated (default {_DEFAULT_QUANTS})")
-    p.add_argument("--name", help="the model name written into the Modelfile's registration hint")
+    p.add_argument(
+        "--name", help="general.name of the GGUF files (default: MODEL_DIR's name; llama.cpp reads Phi-3 from it)"
+    )
     p.add_argument(
         "--converters", action="store_true", help="only locate (and extract once) llama.cpp's converters; print where"
     )
@@ -68,12 +70,14 @@ def _export(args: argparse.Namespace, tools: Any) -> dict[str, Any]:
     model_dir, base_dir = args.model_dir, None
     if args.adapter is not None:
         model = merge_adapter(model, args.adapter)
-        model_dir, base_dir = save_merged(model, tokenizer, out / "merged"), args.model_dir
+        model_dir = save_merged(model, tokenizer, out / "merged", source_dir=args.model_dir)
+        base_dir = args.model_dir
         print(f"merged {args.adapter} into {args.model_dir} -> {model_dir}", file=sys.stderr)
     job = ExportJob(
         model_dir=model_dir, out=out, work=out / ".work", quantizations=quantizations,
         prompts=parity_prompts(tokenizer, default_conversations(), 96), reference=model, tokenizer=tokenizer,
         adapter_dir=args.adapter, base_dir=base_dir, serve_quantization=quantizations[-1],
+        name=args.name or args.model_dir.resolve().name,
     )  # fmt: skip
     try:
         record = export_model(job, stage=_Stage(), converters=tools)

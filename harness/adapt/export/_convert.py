@@ -22,10 +22,18 @@ class ConversionError(HarnessError):
     """llama.cpp's converter refused or failed; the message holds its last lines."""
 
 
-def convert_model(model_dir: Path, out: Path, *, converters: Converters | None = None) -> Path:
-    """``model_dir`` (config.json, safetensors, tokenizer files) -> ``out`` as an F16 GGUF."""
+def convert_model(
+    model_dir: Path, out: Path, *, name: str | None = None, converters: Converters | None = None
+) -> Path:
+    """``model_dir`` (config.json, safetensors, tokenizer files) -> ``out`` as an F16 GGUF.
+
+    ``name`` becomes ``general.name``. It is not cosmetic: llama.cpp gives Phi-3's chat tokens their
+    whitespace-stripping only when the name holds "phi-3"/"phi3", so a merged model saved as ``merged/`` must
+    carry its base's name or it tokenises unlike transformers. The default is the converter's (the directory's).
+    """
     tools = converters or find_converters()
-    _run([str(tools.hf_script), str(model_dir), "--outfile", str(out), "--outtype", "f16"], model_dir, out)
+    args = [str(tools.hf_script), str(model_dir), "--outfile", str(out), "--outtype", "f16"]
+    _run([*args, *(["--model-name", name] if name else [])], model_dir, out)
     return out
 
 

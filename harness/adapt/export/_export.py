@@ -64,6 +64,7 @@ class ExportJob:
     base_dir: Path | None = None  # the Hugging Face directory of the base the adapter attaches to
     serve_quantization: str | None = None  # the file the Modelfile points at (default: the first)
     keep_f16: bool = True
+    name: str | None = None  # general.name of the GGUF files: keep the base model's name in it (see convert_model)
 
 
 def export_model(
@@ -76,7 +77,7 @@ def export_model(
     job.work.mkdir(parents=True, exist_ok=True)
     f16 = (job.out if job.keep_f16 else job.work) / "model.F16.gguf"
     with timer("gguf_f16"):
-        convert_model(job.model_dir, f16, converters=tools)
+        convert_model(job.model_dir, f16, name=job.name, converters=tools)
     lora = None
     if job.adapter_dir is not None:
         with timer("gguf_lora"):
@@ -117,7 +118,7 @@ def _checks(job: ExportJob, f16: Path, lora: Path | None, tools: Converters) -> 
     reports = [compare_runs("transformers_vs_f16_gguf", greedy_transformers(job.reference, ids, PARITY_TOKENS),
                             merged_runs, NEAR_TIE_TOLERANCE)]  # fmt: skip
     if lora is not None:
-        base_f16 = convert_model(_base_dir(job), job.work / "base.F16.gguf", converters=tools)
+        base_f16 = convert_model(_base_dir(job), job.work / "base.F16.gguf", name=job.name, converters=tools)
         base_runs = greedy_llama(base_f16, ids, PARITY_TOKENS, lora=lora)
         reports.append(compare_runs("merged_vs_base_plus_lora", merged_runs, base_runs, NEAR_TIE_TOLERANCE))
         base_f16.unlink()
