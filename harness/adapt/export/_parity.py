@@ -50,6 +50,7 @@ class ParityReport:
     mismatches: tuple[str, ...]
     max_logit_diff: float
     tolerance: float
+    accepted_ties: tuple[str, ...] = ()  # each accepted near tie: prompt, position, tokens, summed gap
 
     @property
     def ok(self) -> bool:
@@ -61,6 +62,7 @@ class ParityReport:
             "exact": self.exact,
             "near_ties": self.near_ties,
             "mismatches": list(self.mismatches),
+            "accepted_ties": list(self.accepted_ties),
             "max_logit_diff": round(self.max_logit_diff, 5),
             "tolerance": self.tolerance,
             "ok": self.ok,
@@ -158,7 +160,9 @@ def _last_logits(llama_cpp: Any, llm: Any, np: Any) -> Any:
 
 def compare_runs(name: str, a: Sequence[GreedyRun], b: Sequence[GreedyRun], tolerance: float) -> ParityReport:
     """Exact matches, accepted near ties and real mismatches between paired runs of two engines."""
-    exact, ties, mismatches, max_diff = 0, 0, [], 0.0
+    exact, max_diff = 0, 0.0
+    ties: list[str] = []
+    mismatches: list[str] = []
     for i, (x, y) in enumerate(zip(a, b, strict=True)):
         split = next((k for k, (s, t) in enumerate(zip(x.tokens, y.tokens, strict=True)) if s != t), None)
         shared = len(x.tokens) if split is None else split + 1
@@ -168,16 +172,15 @@ def compare_runs(name: str, a: Sequence[GreedyRun], b: Sequence[GreedyRun], tole
             continue
         s, t = x.tokens[split], y.tokens[split]
         gap = float(x.logits[split][s] - x.logits[split][t] + y.logits[split][t] - y.logits[split][s])
-        if gap <= tolerance:
-            ties += 1
-        else:
-            mismatches.append(f"prompt {i}: token {split} differs ({s} vs {t}, logit gap {gap:.3f})")
+        note = f"prompt {i}: token {split} differs ({s} vs {t}, logit gap {gap:.3f})"
+        (ties if gap <= tolerance else mismatches).append(note)
     return ParityReport(
         name=name,
         prompts=len(a),
         exact=exact,
-        near_ties=ties,
+        near_ties=len(ties),
         mismatches=tuple(mismatches),
+        accepted_ties=tuple(ties),
         max_logit_diff=max_diff,
         tolerance=tolerance,
     )
