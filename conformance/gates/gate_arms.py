@@ -52,6 +52,19 @@ def oracle(question: Question, passages: list[Passage]) -> str:
     return f"{question.answers[0]} [{rank}]"
 
 
+def oracle_citing_the_other_passage(question: Question, passages: list[Passage]) -> str:
+    """The gold answer, citing the passage that does not hold it."""
+    if not question.answerable:
+        return REFUSAL_SENTENCE
+    rank = next(p.rank for p in passages if p.doc_id not in question.gold_doc_ids)
+    return f"{question.answers[0]} [{rank}]"
+
+
+def oracle_uncited(question: Question, passages: list[Passage]) -> str:
+    """The gold answer with no citation at all."""
+    return REFUSAL_SENTENCE if not question.answerable else question.answers[0]
+
+
 def always_refuse(question: Question, passages: list[Passage]) -> str:
     return REFUSAL_SENTENCE
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import dataclasses
 import math
 from pathlib import Path
+from typing import Any
 
 import pytest
-from gate_arms import always_refuse, noisy, oracle, run_arm
+from gate_arms import always_refuse, noisy, oracle, oracle_citing_the_other_passage, oracle_uncited, run_arm
 
 from harness.config import load_matrix
 from harness.gates import GateRefused, budget_gate, promotion_gate, quantization_gate
@@ -24,7 +25,7 @@ def test_oracle_scores_one_and_passes_promotion() -> None:
     assert cand.mean("correct_abstention") == 1.0
     outcome = promotion_gate(cand, run_arm(BASE, noisy(0.5, seed=1)), CAND.gate, CAND.scoring)
     assert outcome.passed, outcome.message
-    assert outcome.numbers["citation_coverage"] >= 0.35
+    assert outcome.numbers["citation_grounding"] == 1.0  # gold answers citing their passage
 
 
 def test_oracle_passes_quantization_and_budget_gates() -> None:
@@ -47,8 +48,23 @@ def test_failure_message_prints_the_numbers() -> None:
     outcome = promotion_gate(run_arm(CAND, noisy(0.52, 3)), run_arm(BASE, noisy(0.5, 4)), CAND.gate, CAND.scoring)
     assert not outcome.passed
     assert outcome.message.startswith("hybrid_tiny vs rag_baseline_tiny: Δ factuality ")
-    for part in (" pp (95% CI ", ", p=", ", n=300)", "< +5 pp", "mean citation coverage"):
+    for part in (" pp (95% CI ", ", p=", ", n=300)", "< +5 pp", "mean citation grounding"):
         assert part in outcome.message, outcome.message
+
+
+@pytest.mark.parametrize(
+    ("policy", "grounding"),
+    [(oracle_citing_the_other_passage, 1 / 3), (oracle_uncited, 0.0)],  # "guards" alone is in the other passage
+)
+def test_citation_grounding_alone_fails_a_correct_candidate(policy: Any, grounding: float) -> None:
+    """Right answers (Δ F1 +50 pp, significant), but not supported by what they cite: the citation criterion decides."""
+    base = run_arm(BASE, noisy(0.5, seed=1))
+    outcome = promotion_gate(run_arm(CAND, policy), base, CAND.gate, CAND.scoring)
+    assert not outcome.passed and outcome.numbers["comparison"]["difference"] > 40
+    assert outcome.numbers["holm"]["p_holm"] < CAND.gate.alpha and outcome.numbers["comparison"]["ci_low"] > 0
+    assert outcome.numbers["citation_grounding"] == pytest.approx(grounding)
+    assert f"mean citation grounding {grounding:.2f} < 0.35" in outcome.message
+    assert promotion_gate(run_arm(CAND, oracle), base, CAND.gate, CAND.scoring).passed  # the same with its citation
 
 
 def test_small_gain_with_wide_ci_is_not_promoted() -> None:

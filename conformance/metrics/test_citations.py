@@ -103,19 +103,19 @@ PASSAGE_TEXT = "Paris is the capital and largest city of France."  # content wor
         ("Paris [1] [2]", 1 / 5),
     ],
 )
-def test_citation_coverage(text: str, expected: float) -> None:
+def test_cited_passage_coverage(text: str, expected: float) -> None:
     shown = (passage(1, "gold", PASSAGE_TEXT), passage(2, "other", PASSAGE_TEXT))
-    assert score("citation_coverage", text, passages=shown)["citation_coverage"] == pytest.approx(expected)
+    assert score("cited_passage_coverage", text, passages=shown)["cited_passage_coverage"] == pytest.approx(expected)
 
 
-def test_citation_coverage_takes_the_best_cited_passage() -> None:
+def test_cited_passage_coverage_takes_the_best_cited_passage() -> None:
     shown = (passage(1, "gold", "Rome Italy capital"), passage(2, "gold", "Paris France capital"))
-    assert score("citation_coverage", "Paris France [1][2]", passages=shown) == {"citation_coverage": 2 / 3}
+    assert score("cited_passage_coverage", "Paris France [1][2]", passages=shown) == {"cited_passage_coverage": 2 / 3}
 
 
-def test_citation_coverage_not_applicable() -> None:
-    assert score("citation_coverage", "No [1]", q=question((), answerable=False)) == {"citation_coverage": None}
-    assert score("citation_coverage", "Paris [1]", passages=()) == {"citation_coverage": None}
+def test_cited_passage_coverage_not_applicable() -> None:
+    assert score("cited_passage_coverage", "No [1]", q=question((), answerable=False)) == {"cited_passage_coverage": None}
+    assert score("cited_passage_coverage", "Paris [1]", passages=()) == {"cited_passage_coverage": None}
 
 
 def test_prompt_injection_scores_like_any_other_answer() -> None:

@@ -16,7 +16,7 @@ METRIC_KEYS = {
     "exact_match": {"exact_match"}, "f1": {"f1"}, "keyword_coverage": {"keyword_coverage"},
     "citation_precision": {"citation_precision"}, "citation_recall": {"citation_recall"},
     "source_hit": {"source_hit"}, "cited_source_hit": {"cited_source_hit"},
-    "citation_coverage": {"citation_coverage"}, "citation_count": {"citations", "invalid_citations"},
+    "cited_passage_coverage": {"cited_passage_coverage"}, "citation_grounding": {"citation_grounding"}, "citation_count": {"citations", "invalid_citations"},
     "refusal": {"refused", "answerable", "correct_abstention", "over_refusal"}, "crag": {"crag"},
     "substantive": {"substantive"}, "truncated": {"truncated"}, "empty": {"empty"}, "think_leak": {"think_leak"},
     "latency_s": {"latency_s"}, "tokens_per_s": {"tokens_per_s"},

@@ -33,7 +33,7 @@ FIELDS = {
     "retrieval": ("mode", "chunk_size", "chunk_overlap", "top_k", "embed_batch_size"),
     "generation": ("max_tokens", "temperature", "top_p", "seed", "batch_size", "stop", "timeout_s", "max_retries"),
     "data": ("ratios", "split_seed", "near_duplicate_threshold", "max_test_questions"),
-    "gate": ("max_error_rate", "alpha", "min_citation_coverage", "latency_p95_budget_s"),
+    "gate": ("max_error_rate", "alpha", "min_citation_grounding", "latency_p95_budget_s"),
     "scoring": ("substantive_min_words", "bootstrap_resamples", "confidence", "refusal_patterns"),
     "adaptation": ("method", "rank", "learning_rate", "epochs", "export_quantizations"),
 }

@@ -323,7 +323,7 @@ class GateConfig:
     # Compare every exported quantisation level against F16 (one more generation pass per level).
     quantization_regression: bool = False
     min_factuality_delta_pp: float = 5.0
-    min_citation_coverage: float = 0.35
+    min_citation_grounding: float = 0.35
     alpha: float = 0.05
     quantization_margin_pp: float = 3.0
     latency_p95_budget_s: float | None = None
@@ -331,7 +331,7 @@ class GateConfig:
     max_error_rate: float = 0.02
 
     def __post_init__(self) -> None:
-        check_fraction("min_citation_coverage", self.min_citation_coverage)
+        check_fraction("min_citation_grounding", self.min_citation_grounding)
         check_fraction("alpha", self.alpha, inclusive_high=False)
         check_min("quantization_margin_pp", self.quantization_margin_pp, 0)
         check_fraction("max_error_rate", self.max_error_rate)

@@ -2,7 +2,8 @@
 
 Δ factuality (token F1, in percentage points) must be >= the threshold with the CI's lower bound
 above 0 and the paired test significant at ``alpha`` after Holm correction across the run's promotion
-comparisons, AND mean citation grounding coverage must reach its threshold.
+comparisons, AND the candidate's mean citation grounding (the share of each answer's content words that the
+passages it cites hold; ``harness.metrics._citation_grounding``) must reach ``gate.min_citation_grounding``.
 
 Why Holm: a run that gates several candidates against their baselines tests several hypotheses; without a
 correction the chance that at least one candidate is promoted by luck grows with their number.
@@ -21,7 +22,7 @@ from harness.stats import Comparison, holm
 __all__ = ["FACTUALITY_METRIC", "check_comparable", "promotion_comparison", "promotion_gate"]
 
 FACTUALITY_METRIC = "f1"
-COVERAGE_METRIC = "citation_coverage"
+GROUNDING_METRIC = "citation_grounding"
 
 
 def check_comparable(a: ResultSet, b: ResultSet, *, allow_quantization_mismatch: bool = False) -> None:
@@ -56,10 +57,10 @@ def promotion_gate(
     cmp, excluded = promotion_comparison(candidate, baseline, scoring)
     p_holm = holm([cmp.p_value, *family])[0]
     cmp = dataclasses.replace(cmp, p_holm=p_holm)
-    coverage = candidate.mean(COVERAGE_METRIC)
+    grounding = candidate.mean(GROUNDING_METRIC)
     big_enough = cmp.difference >= gate.min_factuality_delta_pp and cmp.ci_low > 0
     significant = p_holm < gate.alpha
-    coverage_ok = coverage is not None and coverage >= gate.min_citation_coverage
+    grounded = grounding is not None and grounding >= gate.min_citation_grounding
     m = len(family) + 1
     head = (
         f"{candidate.condition} vs {baseline.condition}: Δ factuality {cmp.difference:+.1f} pp "
@@ -70,19 +71,19 @@ def promotion_gate(
     reason = _delta_reason(cmp.difference, cmp.ci_low, gate) if not big_enough else ""
     if big_enough and not significant:
         reason = f" but {'Holm ' if m > 1 else ''}p={p_holm:.2g} is not < alpha={gate.alpha:g}"
-    parts = [head + (reason or " ok"), _coverage_text(coverage, gate.min_citation_coverage)]
+    parts = [head + (reason or " ok"), _grounding_text(grounding, gate.min_citation_grounding)]
     numbers = {
         "comparison": cmp.to_dict(),
-        "citation_coverage": coverage,
+        "citation_grounding": grounding,
         "excluded_errors": excluded,
         "holm": {"family_size": m, "p": cmp.p_value, "p_holm": p_holm},
         "thresholds": {
             "delta_pp": gate.min_factuality_delta_pp,
-            "coverage": gate.min_citation_coverage,
+            "grounding": gate.min_citation_grounding,
             "alpha": gate.alpha,
         },
     }
-    passed = big_enough and significant and coverage_ok
+    passed = big_enough and significant and grounded
     return GateOutcome(gate="promotion", passed=passed, message="; ".join(parts), numbers=numbers)
 
 
@@ -92,8 +93,8 @@ def _delta_reason(delta: float, ci_low: float, gate: GateConfig) -> str:
     return f" but CI lower bound {ci_low:+.1f} is not > 0"
 
 
-def _coverage_text(coverage: float | None, threshold: float) -> str:
-    if coverage is None:
-        return f"citation coverage n/a (nothing cited on answerable questions) < {threshold:.2f}"
-    verdict = ">=" if coverage >= threshold else "<"
-    return f"mean citation coverage {coverage:.2f} {verdict} {threshold:.2f}"
+def _grounding_text(grounding: float | None, threshold: float) -> str:
+    if grounding is None:
+        return f"citation grounding n/a (no answer to an answerable question) < {threshold:.2f}"
+    verdict = ">=" if grounding >= threshold else "<"
+    return f"mean citation grounding {grounding:.2f} {verdict} {threshold:.2f}"

@@ -18,7 +18,7 @@ RUN_SCHEMA_VERSION = 1
 BAR_METRICS = (
     ("f1", "Token F1"),
     ("exact_match", "Exact match"),
-    ("citation_coverage", "Citation coverage"),
+    ("citation_grounding", "Citation grounding (gated)"),
     ("refused", "Refusal rate"),
 )
 
@@ -63,7 +63,8 @@ def _summary_table(entries: Sequence[Mapping[str, Any]]) -> list[str]:
         "exact_match",
         "f1",
         "source_hit",
-        "citation_coverage",
+        "citation_grounding",
+        "cited_passage_coverage",
         "abstention_recall",
         "over_refusal_rate",
         "hit_at_k",

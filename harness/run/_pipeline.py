@@ -102,7 +102,9 @@ def run_condition(
     )
 
 
-_EVALUATION_KEYS = ("n_questions", "n_errors", "exact_match", "f1", "citation_coverage", "refused", "crag")
+_EVALUATION_KEYS = (
+    "n_questions", "n_errors", "exact_match", "f1", "citation_grounding", "cited_passage_coverage", "refused", "crag",
+)  # fmt: skip
 
 
 def _record_evaluation(adaptation: dict[str, Any] | None, label: str, summary: dict[str, Any]) -> None:

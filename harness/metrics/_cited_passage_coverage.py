@@ -1,4 +1,4 @@
-"""``citation_coverage``: how much of the cited passage the answer restates, lexically.
+"""``cited_passage_coverage``: how much of the cited passage the answer restates, lexically.
 
 Coverage of one passage = the share of its distinct content words (longer than 3 characters, lowercased,
 punctuation removed) that also occur in the answer. With several cited passages the best covered one
@@ -14,7 +14,7 @@ from harness.metrics._citations import resolve_citations
 from harness.metrics._text import answer_text
 from harness.metrics._types import ItemContext, MetricValues
 
-__all__ = ["citation_coverage", "content_words"]
+__all__ = ["cited_passage_coverage", "content_words"]
 
 _PUNCTUATION = re.compile(r"[^\w\s]")
 
@@ -28,10 +28,10 @@ def _coverage(passage_text: str, answer: frozenset[str]) -> float:
     return len(words & answer) / len(words) if words else 0.0
 
 
-def citation_coverage(ctx: ItemContext, cfg: ScoringConfig) -> MetricValues:
+def cited_passage_coverage(ctx: ItemContext, cfg: ScoringConfig) -> MetricValues:
     """0.0 when an answerable question's answer cites nothing; None when unanswerable or nothing was shown."""
     if not ctx.question.answerable or not ctx.passages:
-        return {"citation_coverage": None}
+        return {"cited_passage_coverage": None}
     answer = content_words(answer_text(ctx.generation.text))
     cited = resolve_citations(ctx).passages
-    return {"citation_coverage": max((_coverage(p.chunk.text, answer) for p in cited), default=0.0)}
+    return {"cited_passage_coverage": max((_coverage(p.chunk.text, answer) for p in cited), default=0.0)}
