@@ -94,7 +94,36 @@ def test_quantization_regression_is_caught() -> None:
         CAND.scoring,
     )
     assert not outcome.passed
-    assert "REGRESSION" in outcome.message
+    assert "REGRESSION (the whole interval lies below the margin)" in outcome.message
+
+
+def test_an_underpowered_level_is_not_called_a_regression() -> None:
+    """Δ -1.7 pp inside the -3 pp margin, CI -5.0..+0.0 at n=60: it fails, as not shown, with what n could detect."""
+    outcome = quantization_gate(
+        run_arm(CAND, oracle, n=60, quantization="F16"), run_arm(CAND, noisy(0.95, 1), n=60, quantization="Q4_K_M"),
+        CAND.gate, CAND.scoring,
+    )  # fmt: skip
+    assert not outcome.passed and "REGRESSION" not in outcome.message, outcome.message
+    assert "non-inferiority NOT SHOWN (the estimate is inside the margin" in outcome.message
+    assert "n too small; detectable at this n: ±" in outcome.message
+
+
+@pytest.mark.parametrize(
+    ("difference", "ci_low", "ci_high", "passed", "words"),
+    [
+        (-1.0, -2.9, 0.5, True, "non-inferior"),  # the lower bound alone decides: -2.9 > -3
+        (-1.0, -3.1, 0.5, False, "NOT SHOWN (the estimate is inside"),  # same estimate, bound just below the margin
+        (-4.0, -6.0, -2.0, False, "NOT SHOWN (the estimate lies below"),
+        (-5.0, -6.0, -3.5, False, "REGRESSION"),
+    ],
+)
+def test_the_quantisation_verdict_turns_on_the_ci_lower_bound(
+    difference: float, ci_low: float, ci_high: float, passed: bool, words: str
+) -> None:
+    from harness.gates._quantization import _verdict
+
+    verdict = _verdict(difference, ci_low, ci_high, 3.0, 4.7)
+    assert (verdict == "non-inferior") is passed and words in verdict
 
 
 def test_budget_failure_names_the_number_and_the_budget() -> None:

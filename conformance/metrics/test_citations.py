@@ -114,7 +114,8 @@ def test_cited_passage_coverage_takes_the_best_cited_passage() -> None:
 
 
 def test_cited_passage_coverage_not_applicable() -> None:
-    assert score("cited_passage_coverage", "No [1]", q=question((), answerable=False)) == {"cited_passage_coverage": None}
+    unanswerable = question((), answerable=False)
+    assert score("cited_passage_coverage", "No [1]", q=unanswerable) == {"cited_passage_coverage": None}
     assert score("cited_passage_coverage", "Paris [1]", passages=()) == {"cited_passage_coverage": None}
 
 

@@ -29,7 +29,7 @@ def test_every_condition_is_a_parametrized_case_with_its_name(bench_dir: pytest.
 
 def test_k_hybrid_3b_selects_the_3b_hybrid_only(bench_dir: pytest.Pytester) -> None:
     result = bench_dir.runpytest("--collect-only", "-q", "-k", "hybrid_3b")
-    result.stdout.fnmatch_lines(["*[[]hybrid_science_3b[]]*", "*2/20 tests collected*"])
+    result.stdout.fnmatch_lines(["*[[]hybrid_science_3b[]]*", "*2/22 tests collected*"])
 
 
 def test_missing_model_skips_with_the_reason_and_the_remedy(bench_dir: pytest.Pytester) -> None:

@@ -17,7 +17,7 @@ __all__ = ["AVAILABILITY_CHECKS", "BACKENDS", "check_available", "create_backend
 BACKENDS: Registry[Backend] = Registry("backend", entry_point_group="harness.backends")
 AVAILABILITY_CHECKS: Registry[None] = Registry("backend availability check", entry_point_group="harness.backend_checks")
 
-for _provider in ("llama_cpp", "ollama", "hf", "openai"):
+for _provider in ("llama_cpp", "ollama", "hf", "openai", "oracle"):
     BACKENDS.register(_provider, f"harness.backends._{_provider}:create")
     AVAILABILITY_CHECKS.register(_provider, f"harness.backends._{_provider}:check")
 

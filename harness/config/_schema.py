@@ -24,7 +24,7 @@ __all__ = [
     "TrainingMix",
 ]
 
-Provider = Literal["llama_cpp", "ollama", "hf", "openai"]
+Provider = Literal["llama_cpp", "ollama", "hf", "openai", "oracle"]
 Role = Literal["base", "rag", "ft", "ft_rag"]
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,127}")
 # Names that become file or folder names (data tags, condition names): one plain path component.

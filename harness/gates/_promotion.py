@@ -31,7 +31,9 @@ def check_comparable(a: ResultSet, b: ResultSet, *, allow_quantization_mismatch:
             f"refusing to compare {a.condition} (size group {a.size_group}) with {b.condition} "
             f"(size group {b.size_group}): comparisons are only valid inside one size group"
         )
-    if a.quantization != b.quantization and not allow_quantization_mismatch:
+    # The oracle has no weights, so no quantisation level to confound a comparison.
+    oracle = "oracle" in (a.quantization, b.quantization)
+    if a.quantization != b.quantization and not allow_quantization_mismatch and not oracle:
         raise GateRefused(
             f"refusing to compare {a.condition} at {a.quantization} with {b.condition} at {b.quantization}: "
             "arms must run at the same quantisation level (set model.quantization to match)"

@@ -29,7 +29,7 @@ def quantization_gate(
     cmp, excluded = factuality_comparison(reference, level, FACTUALITY_METRIC, scoring)
     margin = gate.quantization_margin_pp
     passed = cmp.ci_low > -margin
-    verdict = "non-inferior" if passed else "REGRESSION"
+    verdict = _verdict(cmp.difference, cmp.ci_low, cmp.ci_high, margin, cmp.mde)
     message = (
         f"{level.condition}@{level.quantization} vs {reference.quantization}: Δ factuality {cmp.difference:+.1f} pp "
         f"({100 * cmp.confidence:.0f}% CI {cmp.ci_low:+.1f}..{cmp.ci_high:+.1f}, n={cmp.n}) {verdict} "
@@ -40,6 +40,21 @@ def quantization_gate(
         passed=passed,
         message=message,
         numbers={"comparison": cmp.to_dict(), "margin_pp": margin, "excluded_errors": excluded, **(extras or {})},
+    )
+
+
+def _verdict(difference: float, ci_low: float, ci_high: float, margin: float, mde: float | None) -> str:
+    """Four findings; all but the first fail the gate, for reasons a reader must be able to tell apart."""
+    if ci_low > -margin:
+        return "non-inferior"
+    if ci_high < -margin:
+        return "REGRESSION (the whole interval lies below the margin)"
+    if difference <= -margin:
+        return "non-inferiority NOT SHOWN (the estimate lies below the margin; the interval crosses it)"
+    detectable = f"; detectable at this n: ±{mde:.1f} pp" if mde is not None else ""
+    return (
+        "non-inferiority NOT SHOWN (the estimate is inside the margin but the interval reaches below it: "
+        f"n too small{detectable})"
     )
 
 

@@ -26,9 +26,13 @@ __all__ = ["FUNCTION_WORDS", "citation_grounding", "grounding"]
 
 # Words that carry no claim of their own (articles are already gone after SQuAD normalisation).
 FUNCTION_WORDS = frozenset(
-    "is are was were be been being am it its this that these those there here of in on at by for from to with as "
-    "and or but not no nor so than then also which who whom whose what when where why how he she they them his her "
-    "their we us our you your i me my do does did has have had will would can could may might shall should".split()
+    {
+        "is", "are", "was", "were", "be", "been", "being", "am", "it", "its", "this", "that", "these", "those", "there",
+        "here", "of", "in", "on", "at", "by", "for", "from", "to", "with", "as", "and", "or", "but", "not", "no", "nor",
+        "so", "than", "then", "also", "which", "who", "whom", "whose", "what", "when", "where", "why", "how", "he",
+        "she", "they", "them", "his", "her", "their", "we", "us", "our", "you", "your", "i", "me", "my", "do", "does",
+        "did", "has", "have", "had", "will", "would", "can", "could", "may", "might", "shall", "should",
+    }
 )
 
 

@@ -32,8 +32,8 @@ def check_condition(cond: Condition) -> None:
             "needs a CUDA GPU and none is available on this machine",
             "run on a machine with a CUDA GPU and `pip install torch==2.13.0` with CUDA support",
         )
-    if cond.adaptation.enabled:
-        return  # the served model is produced by the adaptation stage
+    if cond.adaptation.enabled or cond.model.provider == "oracle":
+        return  # produced by the adaptation stage; or the oracle, which answers from the run's own data set
     from harness.backends import check_available
 
     check_available(cond.model)

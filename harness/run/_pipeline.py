@@ -69,7 +69,9 @@ def run_condition(
         requests = tuple(
             build_request(q.qid, q.question, p or None, cond.generation) for q, p in zip(questions, shown, strict=True)
         )
-        generations, identity, generated = _generate(cond, requests, served.path, cache, say, opts)
+        # The oracle answers from the run's own data set: it is its "model file".
+        model_path = (opts.dataset or Path(cond.data.dataset)) if cond.model.provider == "oracle" else served.path
+        generations, identity, generated = _generate(cond, requests, model_path, cache, say, opts)
     with _timed(timings, "scoring"):
         records = tuple(
             build_record(cond, q, p, g, cond.scoring) for q, p, g in zip(questions, shown, generations, strict=True)
@@ -98,7 +100,7 @@ def run_condition(
         context=context,
         timings=timings,
         requests=requests,
-        model_path=served.path,
+        model_path=model_path,
     )
 
 
