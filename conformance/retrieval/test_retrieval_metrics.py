@@ -47,3 +47,30 @@ def test_reciprocal_rank(ranking: tuple[str, ...], gold: set[str], expected: flo
 def test_hit_at_k_rejects_k_below_one() -> None:
     with pytest.raises(ConfigError, match="k=0"):
         hit_at_k(_ranking("a"), {"a"}, 0)
+
+
+def test_questions_without_a_gold_document_are_left_out_of_retrieval_metrics() -> None:
+    """An unanswerable question that names no gold document is neither a hit nor a miss (it used to count as a miss,
+    halving hit@k on a data set where half the questions are such)."""
+    from harness.backends import Generation
+    from harness.config import Condition, ModelSpec, RetrievalConfig, ScoringConfig
+    from harness.data import Question
+    from harness.metrics import aggregate
+    from harness.run._records import build_record
+    from harness.run._write import _over
+
+    cond = Condition(name="c", size_group="tiny", role="rag", model=ModelSpec(provider="llama_cpp", name="x"),
+                     retrieval=RetrievalConfig(top_k=2))  # fmt: skip
+    shown = _ranking("a", "b")
+    import dataclasses
+
+    gen = Generation(qid="q", text="x [1]", latency_s=0.1, prompt_tokens=1, completion_tokens=1, finish_reason="stop")
+    with_gold = Question(qid="q1", question="?", answers=("x",), answerable=True, gold_doc_ids=("a",),
+                         task_type="grounded")  # fmt: skip
+    without = Question(qid="q2", question="?", answers=(), answerable=False, gold_doc_ids=(), task_type="refusal")
+    records = [build_record(cond, q, shown, dataclasses.replace(gen, qid=q.qid), ScoringConfig())
+               for q in (with_gold, without)]  # fmt: skip
+    assert [r["hit_at_k"] for r in records] == [1.0, None] and records[1]["mrr"] is None
+    summary = {**aggregate(records), "n_questions": 2}
+    assert summary["hit_at_k"] == 1.0 and summary["n_hit_at_k"] == 1
+    assert _over(summary, "hit_at_k") == " (over 1 of 2 questions)" and _over(summary, "f1") == ""

@@ -55,7 +55,8 @@ def _passage(p: Passage) -> dict[str, Any]:
 
 
 def _retrieval_metrics(question: Question, passages: Sequence[Passage], k: int) -> Mapping[str, float | None]:
-    if not passages:
+    # A question with no gold document (unanswerable ones often have none) cannot be a retrieval hit or miss.
+    if not passages or not question.gold_doc_ids:
         return {"hit_at_k": None, "mrr": None}
     gold = question.gold_doc_ids
     return {"hit_at_k": hit_at_k(passages, gold, k), "mrr": reciprocal_rank(passages, gold)}

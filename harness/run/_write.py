@@ -92,7 +92,11 @@ _HEADLINE = (
 
 def _markdown(cond: Condition, summary: Mapping[str, Any], context: Mapping[str, Any]) -> str:
     model = context.get("model", {})
-    rows = [f"| {label} | {_fmt(summary.get(key))}{_ci(summary, key)} |" for key, label in _HEADLINE if key in summary]
+    rows = [
+        f"| {label}{_over(summary, key)} | {_fmt(summary.get(key))}{_ci(summary, key)} |"
+        for key, label in _HEADLINE
+        if key in summary
+    ]
     return "\n".join(
         [
             f"# {cond.name}",
@@ -110,6 +114,12 @@ def _markdown(cond: Condition, summary: Mapping[str, Any], context: Mapping[str,
             "",
         ]
     )
+
+
+def _over(summary: Mapping[str, Any], key: str) -> str:
+    """How many questions a mean covers, where it is not every question (retrieval: those with gold documents)."""
+    n, total = summary.get(f"n_{key}"), summary.get("n_questions")
+    return f" (over {n} of {total} questions)" if isinstance(n, int) and isinstance(total, int) and n < total else ""
 
 
 def _ci(summary: Mapping[str, Any], key: str) -> str:
