@@ -29,6 +29,9 @@ DEFAULT = RefusalDetector(CFG.refusal_patterns)
         "No information about that is given.",
         "",
         "   \n ",
+        "Sorry. The passages do not contain the answer.",  # an interjection before the refusal
+        "Unfortunately, I cannot answer that from the passages [1].",
+        "I'm sorry. I don't know.",
     ],
 )
 def test_default_patterns_detect_refusals(text: str) -> None:
@@ -37,7 +40,13 @@ def test_default_patterns_detect_refusals(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["Paris", "The capital of France is Paris [1].", "1,000 people", "Answer: no.", "Notably, it is 42."],
+    [
+        "Paris", "The capital of France is Paris [1].", "1,000 people", "Answer: no.", "Notably, it is 42.",
+        # answers that qualify themselves with refusal words after answering (seen on yes/no/maybe data sets)
+        "The answer is no. The passage does not provide the exact year.",
+        "Yes [1]. The passages do not mention when it happened.",
+        "Maybe: the study was small. No information is given on the follow-up.",
+    ],
 )
 def test_default_patterns_leave_answers_alone(text: str) -> None:
     assert not DEFAULT(text)
