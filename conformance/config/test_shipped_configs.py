@@ -22,6 +22,7 @@ PORTFOLIO = {
     "rag_baseline_tiny",
     "lora_tiny_ft",
     "hybrid_tiny",
+    "oracle_tiny",  # not a model: the gold answers, to check a data set and the gates
 }
 
 

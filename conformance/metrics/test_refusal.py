@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-
 import pytest
 from metrics_builders import ctx, question
 
@@ -100,8 +98,41 @@ def test_crag_outcome(answerable: bool, refused: bool, f1: float, expected: floa
 def test_crag_metric_and_its_threshold() -> None:
     item = ctx("Paris France", q=question(("Paris",)))  # F1 = 2/3
     assert METRICS.get("crag")(item, CFG) == {"crag": 1.0}
-    strict = functools.partial(METRICS.get("crag"), correct_f1=0.8)
-    assert strict(item, CFG) == {"crag": -1.0}
+    assert METRICS.get("crag")(item, ScoringConfig(correct_threshold=0.8)) == {"crag": -1.0}
     assert METRICS.get("crag")(ctx("I don't know", q=question(("Paris",))), CFG) == {"crag": 0.0}
     assert METRICS.get("crag")(ctx("No answer.", q=question((), answerable=False)), CFG) == {"crag": 1.0}
     assert METRICS.get("crag")(ctx("Louis", q=question((), answerable=False)), CFG) == {"crag": -1.0}
+
+
+LONG_GOLD = "Regular exercise lowers blood pressure in adults with mild hypertension, by about five points."
+
+
+@pytest.mark.slow
+def test_long_form_answers_are_judged_by_meaning_under_the_similarity_rule() -> None:
+    """A right long-form answer worded unlike its reference fails F1 >= 0.5 but passes on similarity; an answer
+    that repeats the question, or a wrong one, does not pass either way (the failure the issue reports)."""
+    q = question((LONG_GOLD,))
+    right = ctx("Yes. In adults whose hypertension is mild, working out regularly reduces their blood pressure.", q=q)
+    wrong = ctx("No. Exercise has no measurable effect on how fast the heart beats during sleep.", q=q)
+    by_f1, by_meaning = ScoringConfig(), ScoringConfig(correct_rule="similarity", correct_threshold=0.7)
+    assert METRICS.get("crag")(right, by_f1) == {"crag": -1.0}  # F1 < 0.5 although right
+    assert METRICS.get("crag")(right, by_meaning) == {"crag": 1.0}
+    assert METRICS.get("crag")(wrong, by_meaning) == {"crag": -1.0}
+    right_sim = METRICS.get("answer_similarity")(right, by_meaning)["answer_similarity"]
+    wrong_sim = METRICS.get("answer_similarity")(wrong, by_meaning)["answer_similarity"]
+    print(f"similarity right {right_sim:.3f} wrong {wrong_sim:.3f}")
+    assert right_sim > 0.7 > wrong_sim
+    assert METRICS.get("answer_similarity")(right, CFG) == {"answer_similarity": None}  # off unless asked for
+
+
+def test_similarity_is_cosine_of_unit_vectors() -> None:
+    import numpy as np
+
+    from harness.metrics._answer_similarity import _embedder, similarity
+    from harness.retrieval import load_embedder
+
+    assert similarity("Paris", ("Paris",)) == pytest.approx(1.0, abs=1e-5)
+    vectors = load_embedder("embedded").encode(["a cat sat", "a dog ran", "stock prices fell"])
+    expected = max(float(np.dot(vectors[0], vectors[1])), float(np.dot(vectors[0], vectors[2])))
+    assert similarity("a cat sat", ("a dog ran", "stock prices fell")) == pytest.approx(expected, abs=1e-5)
+    assert _embedder.cache_info().currsize >= 1

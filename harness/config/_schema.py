@@ -273,8 +273,22 @@ class ScoringConfig:
     bootstrap_resamples: int = 2000
     confidence: float = 0.95
     seed: int = 20251101
+    # When is an answer to an answerable question correct (CRAG, the pass rate)? "f1": token F1 against the gold
+    # answers >= correct_threshold, right for short extractive answers; "similarity": the cosine of answer and gold
+    # embeddings (answer_similarity) >= correct_threshold, for long-form gold answers that F1 cannot credit.
+    correct_rule: Literal["f1", "similarity"] = "f1"
+    correct_threshold: float = 0.5
+    # answer_similarity: cosine of the answer's and the best gold answer's sentence embeddings ("embedded": MiniLM).
+    # Off by default (it loads the embedding model while scoring); on whenever correct_rule is "similarity".
+    semantic_similarity: bool = False
+    similarity_model: str = "embedded"
+
+    @property
+    def computes_similarity(self) -> bool:
+        return self.semantic_similarity or self.correct_rule == "similarity"
 
     def __post_init__(self) -> None:
+        check_fraction("correct_threshold", self.correct_threshold)
         check_min("substantive_min_words", self.substantive_min_words, 0)
         check_min("bootstrap_resamples", self.bootstrap_resamples, 100)
         check_fraction("confidence", self.confidence, inclusive_high=False)

@@ -75,6 +75,8 @@ _HEADLINE = (
     ("cited_source_hit", "Cited a gold document"),
     ("citation_grounding", "Citation grounding: answer words the cited passages hold (gated)"),
     ("cited_passage_coverage", "Cited-passage coverage: passage words the answer restates (scaling study)"),
+    ("answer_similarity", "Answer-gold semantic similarity"),
+    ("truncated", "Truncated at generation.max_tokens"),
     ("abstention_recall", "Refusal recall on unanswerable"),
     ("abstention_precision", "Refusal precision"),
     ("over_refusal_rate", "Over-refusal on answerable"),
