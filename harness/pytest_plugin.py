@@ -18,6 +18,7 @@ from harness.pytest_session import BenchSession
 __all__ = ["SESSION_KEY"]
 
 SESSION_KEY = pytest.StashKey[BenchSession]()
+_WATCH = "bench-gate-watch"
 _PARAMS = ("condition_name", "candidate_name")
 
 
@@ -53,7 +54,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption("--bench-run-id", type=_run_id, default=None, metavar="ID", help="name of this run's report folder")
     group.addoption(
-        "--bench-strict", action="store_true", help="a condition whose model is missing fails instead of skipping"
+        "--bench-strict",
+        action="store_true",
+        default=None,
+        help="a condition whose model is missing fails instead of skipping (the default when $CI is set)",
+    )
+    group.addoption(
+        "--bench-no-strict",
+        action="store_false",
+        dest="bench_strict",
+        help="skip conditions whose model is missing, even under $CI",
     )
     group.addoption(
         "--bench-max-questions",
@@ -109,6 +119,7 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers", "bench_promotion: the promotion gate; its selected candidates form one Holm family"
     )
     config.stash[SESSION_KEY] = BenchSession.from_pytest(config)
+    config.pluginmanager.register(_GateWatch(), _WATCH)
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -168,6 +179,27 @@ def bench_session(request: pytest.FixtureRequest) -> BenchSession:
     return request.config.stash[SESSION_KEY]
 
 
+class _GateWatch:
+    """Remembers how each gate test ended; a run whose every selected gate skipped has checked nothing, so it
+    must not read as a green CI: it exits 1 and says so."""
+
+    def __init__(self) -> None:
+        self.outcomes: dict[str, str] = {}
+        self.all_skipped = 0
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if "bench_gate" in report.keywords and (report.when == "call" or report.outcome != "passed"):
+            self.outcomes[report.nodeid] = report.outcome  # a skip in setup counts; the call's result overrides
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        if not self.outcomes or any(o != "skipped" for o in self.outcomes.values()):
+            return
+        if session.exitstatus == pytest.ExitCode.OK:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+            self.all_skipped = len(self.outcomes)
+
+
 def pytest_sessionfinish(session: pytest.Session) -> None:
     bench = session.config.stash.get(SESSION_KEY, None)
     if bench is not None and bench.worker_id is not None and bench.ran_any:
@@ -175,6 +207,10 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    watch = config.pluginmanager.get_plugin(_WATCH)
+    skipped = watch.all_skipped if isinstance(watch, _GateWatch) else 0
+    if skipped:
+        terminalreporter.write_sep("!", f"all {skipped} selected gates were skipped: nothing was checked (exit 1)")
     session = config.stash.get(SESSION_KEY, None)
     if session is not None and session.worker_id is None and session.should_finish():
         path = session.finish()

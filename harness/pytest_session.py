@@ -46,7 +46,7 @@ class BenchSession:
             cache_dir=config.getoption("bench_cache_dir"),
             reports_dir=config.getoption("bench_reports_dir"),
             run_id=config.getoption("bench_run_id") or _shared_run_id(config) or new_run_id(),
-            strict=config.getoption("bench_strict"),
+            strict=_strict(config.getoption("bench_strict")),
             max_questions=config.getoption("bench_max_questions"),
             rescore=config.getoption("bench_rescore"),
             ray_shards=config.getoption("bench_ray_shards"),
@@ -259,6 +259,14 @@ def _link_latest(reports: Path, run_id: str) -> None:
     tmp.unlink(missing_ok=True)
     tmp.symlink_to(run_id)
     os.replace(tmp, latest)
+
+
+def _strict(option: bool | None) -> bool:
+    """--bench-strict / --bench-no-strict as given; otherwise strict under CI ($CI set to a true value), where a
+    skipped condition would otherwise pass a gate that checked nothing."""
+    if option is not None:
+        return option
+    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
 
 
 def _terminal_progress(config: pytest.Config) -> Callable[[str], None]:

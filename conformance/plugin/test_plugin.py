@@ -7,11 +7,16 @@ from pathlib import Path
 
 import pytest
 
+# Import the run pipeline (numpy, scipy, ...) once, here: pytester's in-process runs drop the modules they imported,
+# and a second run would then re-import a C extension ("cannot load module more than once per process").
+import harness.run._pipeline  # noqa: F401
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def bench_dir(pytester: pytest.Pytester) -> pytest.Pytester:
+def bench_dir(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
+    monkeypatch.delenv("CI", raising=False)  # CI=true makes --bench-strict the default; tests choose explicitly
     shutil.copy(ROOT / "benchmarks" / "test_conditions.py", pytester.path / "test_conditions.py")
     shutil.copytree(ROOT / "configs", pytester.path / "configs")
     return pytester
@@ -43,6 +48,26 @@ def test_strict_turns_the_skip_into_a_failure_without_traceback(bench_dir: pytes
     result.assert_outcomes(failed=2)
     result.stdout.fnmatch_lines(["*--bench-strict: hybrid_science_3b: base model 'Qwen/Qwen2.5-3B-Instruct'*"])
     assert "Traceback" not in result.stdout.str()
+
+
+def test_under_ci_a_missing_model_fails_unless_told_otherwise(
+    bench_dir: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CI", "true")
+    strict = bench_dir.runpytest("-k", "hybrid_3b", "--bench-reports-dir", str(bench_dir.path / "r1"))
+    strict.assert_outcomes(failed=2)
+    lenient = bench_dir.runpytest("-k", "hybrid_3b", "--bench-no-strict", "--bench-reports-dir", str(bench_dir.path))
+    lenient.assert_outcomes(skipped=2)
+    assert lenient.ret == pytest.ExitCode.OK  # no gate was selected, so nothing claims to have been checked
+
+
+def test_a_run_whose_every_gate_skipped_exits_non_zero(bench_dir: pytest.Pytester) -> None:
+    shutil.copy(ROOT / "benchmarks" / "test_gates.py", bench_dir.path / "test_gates.py")
+    result = bench_dir.runpytest("-k", "hybrid_3b", "--bench-reports-dir", str(bench_dir.path / "r"))
+    outcomes = result.parseoutcomes()
+    assert outcomes.get("skipped", 0) >= 3 and "passed" not in outcomes and "failed" not in outcomes, outcomes
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result.stdout.fnmatch_lines(["*all * selected gates were skipped: nothing was checked (exit 1)*"])
 
 
 def test_malformed_config_is_a_usage_error(bench_dir: pytest.Pytester) -> None:
