@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import random
 from pathlib import Path
 from typing import Any
 
@@ -164,3 +165,29 @@ def test_quantization_gate_prints_size_and_speed_beside_the_reference() -> None:
     assert outcome.passed
     assert outcome.message.endswith("; file 100 MB (F16 270 MB), 30.0 tokens/s (F16 20.5)"), outcome.message
     assert outcome.numbers["level"] == extras["level"]
+
+
+def test_questions_sharing_a_document_are_resampled_together() -> None:
+    """Four questions per document: the gate says how many clusters it resampled, and its interval is wider than
+    the one that pretends the questions are independent (cluster_by: none)."""
+
+    def grouped(arm: Any) -> Any:
+        records = tuple({**r, "gold_doc_ids": [f"doc{int(r['qid'][1:]) // 4}"]} for r in arm.records)
+        return dataclasses.replace(arm, records=records)
+
+    def per_document(p_correct: float, seed: int) -> Any:  # right or wrong on all four questions of a document
+        def answer(question: Any, passages: Any) -> str:
+            document = int(question.qid[1:]) // 4
+            right = random.Random(seed * 10_000 + document).random() < p_correct
+            return oracle(question, passages) if right else "Somebody else entirely [2]"
+
+        return answer
+
+    cand, base = grouped(run_arm(CAND, per_document(0.6, 11))), grouped(run_arm(BASE, per_document(0.5, 12)))
+    clustered = promotion_gate(cand, base, CAND.gate, CAND.scoring)
+    independent = promotion_gate(cand, base, CAND.gate, dataclasses.replace(CAND.scoring, cluster_by="none"))
+    assert ", n=300 in 75 clusters)" in clustered.message, clustered.message
+    assert ", n=300)" in independent.message
+    c, i = clustered.numbers["comparison"], independent.numbers["comparison"]
+    assert c["test"] == "wilcoxon_clusters" and i["test"] == "wilcoxon" and c["difference"] == i["difference"]
+    assert c["ci_high"] - c["ci_low"] > i["ci_high"] - i["ci_low"]

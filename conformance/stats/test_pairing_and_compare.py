@@ -93,7 +93,7 @@ def test_comparison_serialises_to_json() -> None:
     data = json.loads(json.dumps(result.to_dict()))
     assert list(data) == [
         "metric", "n", "mean_a", "mean_b", "difference", "ci_low", "ci_high", "confidence", "binary", "test",
-        "p_values", "p_holm", "mde", "resamples", "seed",
+        "p_values", "p_holm", "mde", "resamples", "seed", "clusters",
     ]  # fmt: skip
     assert data["seed"] == 7 and data["p_values"]["mcnemar"] == 1.0
 

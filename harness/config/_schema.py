@@ -277,6 +277,9 @@ class ScoringConfig:
     # answers >= correct_threshold, right for short extractive answers; "similarity": the cosine of answer and gold
     # embeddings (answer_similarity) >= correct_threshold, for long-form gold answers that F1 cannot credit.
     correct_rule: Literal["f1", "similarity"] = "f1"
+    # Paired intervals and tests resample clusters of questions that are not independent: "gold_doc", those that
+    # share their gold documents (the default); "none", every question on its own.
+    cluster_by: Literal["gold_doc", "none"] = "gold_doc"
     correct_threshold: float = 0.5
     # answer_similarity: cosine of the answer's and the best gold answer's sentence embeddings ("embedded": MiniLM).
     # Off by default (it loads the embedding model while scoring); on whenever correct_rule is "similarity".

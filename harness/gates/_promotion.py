@@ -19,7 +19,7 @@ from harness.gates._outcome import GateOutcome, GateRefused
 from harness.gates._results import ResultSet, factuality_comparison
 from harness.stats import Comparison, holm
 
-__all__ = ["FACTUALITY_METRIC", "check_comparable", "promotion_comparison", "promotion_gate"]
+__all__ = ["FACTUALITY_METRIC", "check_comparable", "cluster_note", "promotion_comparison", "promotion_gate"]
 
 FACTUALITY_METRIC = "f1"
 GROUNDING_METRIC = "citation_grounding"
@@ -68,7 +68,7 @@ def promotion_gate(
         f"{candidate.condition} vs {baseline.condition}: Δ factuality {cmp.difference:+.1f} pp "
         f"({100 * cmp.confidence:.0f}% CI {cmp.ci_low:+.1f}..{cmp.ci_high:+.1f}, p={cmp.p_value:.2g}"
         + (f", Holm p={p_holm:.2g} over {m} comparisons" if m > 1 else "")
-        + f", n={cmp.n})"
+        + f", n={cmp.n}{cluster_note(cmp.clusters)})"
     )
     reason = _delta_reason(cmp.difference, cmp.ci_low, gate) if not big_enough else ""
     if big_enough and not significant:
@@ -87,6 +87,11 @@ def promotion_gate(
     }
     passed = big_enough and significant and grounded
     return GateOutcome(gate="promotion", passed=passed, message="; ".join(parts), numbers=numbers)
+
+
+def cluster_note(clusters: int | None) -> str:
+    """`` in 57 clusters`` when questions were resampled and tested by cluster (shared gold documents)."""
+    return f" in {clusters} clusters" if clusters is not None else ""
 
 
 def _delta_reason(delta: float, ci_low: float, gate: GateConfig) -> str:

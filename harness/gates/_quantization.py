@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from harness.config import GateConfig, ScoringConfig
 from harness.gates._outcome import GateOutcome
-from harness.gates._promotion import FACTUALITY_METRIC, check_comparable
+from harness.gates._promotion import FACTUALITY_METRIC, check_comparable, cluster_note
 from harness.gates._results import ResultSet, factuality_comparison
 
 __all__ = ["quantization_gate"]
@@ -32,7 +32,8 @@ def quantization_gate(
     verdict = _verdict(cmp.difference, cmp.ci_low, cmp.ci_high, margin, cmp.mde)
     message = (
         f"{level.condition}@{level.quantization} vs {reference.quantization}: Δ factuality {cmp.difference:+.1f} pp "
-        f"({100 * cmp.confidence:.0f}% CI {cmp.ci_low:+.1f}..{cmp.ci_high:+.1f}, n={cmp.n}) {verdict} "
+        f"({100 * cmp.confidence:.0f}% CI {cmp.ci_low:+.1f}..{cmp.ci_high:+.1f}, "
+        f"n={cmp.n}{cluster_note(cmp.clusters)}) {verdict} "
         f"at margin -{margin:g} pp"
     ) + _side_by_side(extras or {}, reference.quantization)
     return GateOutcome(

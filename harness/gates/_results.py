@@ -37,6 +37,13 @@ class ResultSet:
                 out[str(r["qid"])] = float(value)
         return out
 
+    def clusters(self, key: str) -> dict[str, str]:
+        """qid -> cluster label. ``gold_doc``: questions sharing their gold documents form one cluster (a question
+        with none is its own); ``none``: every question is its own cluster."""
+        if key == "none":
+            return {str(r["qid"]): str(r["qid"]) for r in self.records}
+        return {str(r["qid"]): "|".join(sorted(r.get("gold_doc_ids") or [])) or f"qid:{r['qid']}" for r in self.records}
+
     def errored(self) -> set[str]:
         return {str(r["qid"]) for r in self.records if r.get("error")}
 
@@ -87,15 +94,20 @@ def paired_scores(a: ResultSet, b: ResultSet, metric: str) -> tuple[list[float],
 
 
 def factuality_comparison(a: ResultSet, b: ResultSet, metric: str, scoring: ScoringConfig) -> tuple[Comparison, int]:
-    """Paired comparison of ``b`` against ``a`` in percentage points, and the errored-question count."""
+    """Paired comparison of ``b`` against ``a`` in percentage points, and the errored-question count; questions
+    are clustered by ``scoring.cluster_by`` (default: shared gold documents)."""
     from harness.stats import compare
 
     xa, xb, excluded = paired_scores(a, b, metric)
+    labels = a.clusters(scoring.cluster_by)
+    errored = a.errored() | b.errored()
+    qids = sorted(q for q in a.scores(metric) if q not in errored)  # the order paired_scores uses
     cmp = compare(
         [100 * x for x in xa],
         [100 * x for x in xb],
         metric=metric,
         binary=False,
+        clusters=[labels[q] for q in qids],
         resamples=scoring.bootstrap_resamples,
         confidence=scoring.confidence,
         seed=scoring.seed,

@@ -1,16 +1,18 @@
 """Paired bootstrap: the mean difference b - a with a percentile confidence interval.
 
 Questions are resampled with replacement (the same draw for both arms, which keeps the pairing); the
-interval is the (1-c)/2 and (1+c)/2 quantiles of the resampled mean differences.
+interval is the (1-c)/2 and (1+c)/2 quantiles of the resampled mean differences. Given ``clusters`` in which
+some cluster holds several questions, whole clusters are resampled instead (see ``harness.stats._clusters``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 
 import numpy as np
 
 from harness.errors import ConfigError
+from harness.stats._clusters import cluster_sums, has_clusters, resampled_cluster_means
 from harness.stats._pairing import FloatArray, paired_arrays
 from harness.stats._results import Interval
 
@@ -40,12 +42,22 @@ def _resampled_means(diffs: FloatArray, resamples: int, seed: int) -> FloatArray
 
 
 def paired_bootstrap(
-    a: Sequence[float] | FloatArray, b: Sequence[float] | FloatArray, *, resamples: int, confidence: float, seed: int
+    a: Sequence[float] | FloatArray,
+    b: Sequence[float] | FloatArray,
+    *,
+    resamples: int,
+    confidence: float,
+    seed: int,
+    clusters: Sequence[Hashable] | None = None,
 ) -> Interval:
     _check(resamples, confidence)
     x, y = paired_arrays(a, b)
     diffs = y - x
-    means = _resampled_means(diffs, resamples, seed)
+    if has_clusters(clusters):
+        assert clusters is not None
+        means = resampled_cluster_means(cluster_sums(diffs, clusters), resamples, seed)
+    else:
+        means = _resampled_means(diffs, resamples, seed)
     low, high = np.quantile(means, [(1 - confidence) / 2, (1 + confidence) / 2])
     return Interval(
         estimate=float(diffs.mean()), low=float(low), high=float(high),

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from harness.stats._bootstrap import paired_bootstrap
+from harness.stats._clusters import cluster_means, has_clusters
 from harness.stats._holm import holm
 from harness.stats._mcnemar import mcnemar
 from harness.stats._mde import minimum_detectable_effect
@@ -25,7 +26,9 @@ POWER = 0.8
 class Comparison:
     """Arm b against arm a on ``metric`` over n paired questions; ``difference`` is mean(b) - mean(a).
 
-    ``test`` names the primary test (McNemar for binary scores, Wilcoxon for continuous ones);
+    ``test`` names the primary test (McNemar for binary scores, Wilcoxon for continuous ones; with clusters,
+    Wilcoxon over the per-cluster mean differences, ``wilcoxon_clusters``); ``clusters`` is how many independent
+    clusters the interval and the test resampled (None: every question its own);
     ``p_values`` holds it and the sign test; ``p_holm`` is the primary p-value after Holm correction
     across a family of comparisons (see ``holm_adjust``), None until then. ``mde`` is the minimum
     detectable effect at alpha = 1 - confidence and 80 % power (None with fewer than 2 items).
@@ -46,6 +49,7 @@ class Comparison:
     mde: float | None
     resamples: int
     seed: int
+    clusters: int | None = None
 
     @property
     def p_value(self) -> float:
@@ -76,17 +80,27 @@ def compare(
     resamples: int,
     confidence: float,
     seed: int,
+    clusters: Sequence[Hashable] | None = None,
 ) -> Comparison:
-    """``binary=None`` decides from the data: binary when every score is 0 or 1."""
+    """``binary=None`` decides from the data: binary when every score is 0 or 1. ``clusters`` (one label per
+    question, e.g. its gold document) makes the interval and the tests treat each cluster as one unit."""
     x, y = paired_arrays(a, b)
     binary = is_binary(x) and is_binary(y) if binary is None else binary
-    primary = mcnemar(x, y) if binary else wilcoxon_signed_rank(x, y)
-    interval = paired_bootstrap(x, y, resamples=resamples, confidence=confidence, seed=seed)
+    interval = paired_bootstrap(x, y, resamples=resamples, confidence=confidence, seed=seed, clusters=clusters)
+    if has_clusters(clusters):
+        assert clusters is not None
+        units = cluster_means(y - x, clusters)
+        zeros = np.zeros_like(units)
+        primary = dataclasses.replace(wilcoxon_signed_rank(zeros, units), test="wilcoxon_clusters")
+        sign, n_clusters, mde = sign_test(zeros, units).p_value, int(units.size), _mde(units, confidence)
+    else:
+        primary = mcnemar(x, y) if binary else wilcoxon_signed_rank(x, y)
+        sign, n_clusters, mde = sign_test(x, y).p_value, None, _mde(y - x, confidence)
     return Comparison(
         metric=metric, n=int(x.size), mean_a=float(x.mean()), mean_b=float(y.mean()),
         difference=interval.estimate, ci_low=interval.low, ci_high=interval.high, confidence=confidence,
-        binary=binary, test=primary.test, p_values={primary.test: primary.p_value, "sign": sign_test(x, y).p_value},
-        p_holm=None, mde=_mde(y - x, confidence), resamples=resamples, seed=seed,
+        binary=binary, test=primary.test, p_values={primary.test: primary.p_value, "sign": sign},
+        p_holm=None, mde=mde, resamples=resamples, seed=seed, clusters=n_clusters,
     )  # fmt: skip
 
 
