@@ -84,3 +84,11 @@ def test_a_transient_server_error_is_retried(fake_ollama: FakeOllama) -> None:
     fake_ollama.fail_next = True
     (out,) = backend.generate([_request("a", "hi")])
     assert (out.text, out.error, out.extra["attempts"], len(fake_ollama.chats)) == ("echo: hi", None, 2, 2)
+
+
+def test_a_json_schema_is_sent_as_the_format(fake_ollama: FakeOllama) -> None:
+    fake_ollama.tags.append(TAG)
+    backend = create_backend(_spec(fake_ollama.host), GenerationConfig(timeout_s=5))
+    schema = {"type": "object", "properties": {"answer": {"type": "string"}}, "required": ["answer"]}
+    backend.generate([_request("j", "city?", json_output=True, json_schema=schema)])
+    assert fake_ollama.chats[0]["format"] == schema

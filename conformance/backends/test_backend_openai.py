@@ -53,3 +53,15 @@ def test_key_never_appears_in_describe_or_errors(closed_port: int, monkeypatch: 
     assert g.finish_reason == "error" and g.error is not None
     assert SECRET not in g.error and SECRET not in repr(info)
     assert info["api_key_env"] == "BENCH_TEST_KEY" and "***" in str(info["base_url"])
+
+
+def test_a_json_schema_is_requested_as_json_schema_response_format() -> None:
+    from harness.backends._openai import _optional_fields
+
+    schema = {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}
+    plain = _optional_fields(_request("j", "?", 8, json_output=True))
+    constrained = _optional_fields(_request("j", "?", 8, json_output=True, json_schema=schema))
+    assert plain == {"response_format": {"type": "json_object"}}
+    assert constrained["response_format"] == {
+        "type": "json_schema", "json_schema": {"name": "reply", "schema": schema, "strict": True}
+    }  # fmt: skip

@@ -124,7 +124,7 @@ class LlamaCppBackend:
                 max_tokens=request.max_tokens,
                 seed=request.seed,
                 stop=list(request.stop),
-                response_format={"type": "json_object"} if request.json_output else None,
+                response_format=_response_format(request),
             )
         except BaseException:
             llm.reset()  # a failure may leave the cache half-written: the next prompt starts from scratch
@@ -211,6 +211,15 @@ def _threads() -> int:
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     configured = os.environ.get("OMP_NUM_THREADS", "").strip()
     return min(cores, int(configured)) if configured.isdigit() and int(configured) > 0 else cores
+
+
+def _response_format(request: GenerationRequest) -> dict[str, object] | None:
+    """llama-cpp-python turns a schema into a grammar, so the reply is the schema's shape token by token."""
+    if not request.json_output:
+        return None
+    if request.json_schema is not None:
+        return {"type": "json_object", "schema": dict(request.json_schema)}
+    return {"type": "json_object"}
 
 
 def _templated_completion(llm: Any, request: GenerationRequest) -> Completion:

@@ -99,7 +99,7 @@ class OllamaBackend:
             model=self._spec.name,
             messages=chat_messages(request.messages),
             options=self._options(request),
-            format="json" if request.json_output else "",
+            format=(dict(request.json_schema) if request.json_schema else "json") if request.json_output else "",
             # Ollama's own thinking switch; left unset when the condition does not switch thinking
             think=None if request.thinking == "default" else request.thinking == "on",
         )

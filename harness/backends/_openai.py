@@ -118,7 +118,10 @@ class OpenAIBackend:
 
 def _optional_fields(request: GenerationRequest) -> dict[str, object]:
     fields: dict[str, object] = {}
-    if request.json_output:
+    if request.json_output and request.json_schema is not None:
+        schema = {"name": "reply", "schema": dict(request.json_schema), "strict": True}
+        fields["response_format"] = {"type": "json_schema", "json_schema": schema}
+    elif request.json_output:
         fields["response_format"] = {"type": "json_object"}
     extra: dict[str, object] = {}
     if request.repeat_penalty != 1.0:

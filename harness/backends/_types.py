@@ -27,8 +27,11 @@ class GenerationRequest:
     repeat_penalty: float = 1.0
     seed: int = 0
     stop: tuple[str, ...] = ()
-    # Constrain output to JSON (llama.cpp grammar / Ollama format=json / OpenAI json mode).
+    # Constrain output to JSON (llama.cpp grammar / Ollama format=json / OpenAI json mode); with ``json_schema``, to
+    # that schema where the backend can (llama.cpp grammar from the schema, Ollama format=<schema>, OpenAI
+    # json_schema); transformers cannot constrain decoding, and its callers validate and retry instead.
     json_output: bool = False
+    json_schema: Mapping[str, object] | None = None
     # generation.thinking: "default" leaves the model alone; "off"/"on" set its switch (``enable_thinking`` for
     # the chat template, or Ollama's ``think``). With "on", ``max_tokens`` already includes ``thinking_budget``.
     thinking: Literal["default", "off", "on"] = "default"

@@ -39,12 +39,13 @@ class RubricJudge:
         max_tokens: int = 256,
         stored_only: bool = False,
         progress: Callable[[int, int], None] | None = None,
+        constrained: bool = True,
     ) -> None:
         if max_attempts < 1:
             raise ValueError(f"max_attempts={max_attempts} must be >= 1")
         self._backend, self._rubric, self._max_attempts = backend, rubric or Rubric(), max_attempts
         self._temperature, self._max_tokens, self._stored_only = temperature, max_tokens, stored_only
-        self._progress = progress
+        self._progress, self._constrained = progress, constrained
         self._journal = JsonlJournal(journal) if journal is not None else None
         self._identity = canonical_json({"judge": dict(backend.describe()), "prompt": JUDGE_PROMPT_VERSION})
 
@@ -66,7 +67,7 @@ class RubricJudge:
         for attempt in range(self._max_attempts):
             request = judge_request(
                 item, self._rubric, attempt=attempt, repeat=repeat, temperature=self._temperature,
-                max_tokens=self._max_tokens,
+                max_tokens=self._max_tokens, constrained=self._constrained,
             )  # fmt: skip
             (gen,) = self._backend.generate([request])
             if gen.error:
@@ -86,7 +87,7 @@ class RubricJudge:
     def _key(self, item: JudgeItem, repeat: int) -> str:
         rubric = self._rubric
         terms = {"weights": dict(rubric.weights), "pass": rubric.pass_threshold, "min_part": rubric.min_part}
-        sampling = {"temperature": self._temperature, "max_tokens": self._max_tokens}
+        sampling = {"temperature": self._temperature, "max_tokens": self._max_tokens, "constrained": self._constrained}
         body = {"item": asdict(item), "rubric": terms, "judge": self._identity, "sampling": sampling, "repeat": repeat}
         return hashlib.sha256(canonical_json(body).encode()).hexdigest()
 

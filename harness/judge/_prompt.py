@@ -8,11 +8,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from harness.backends import GenerationRequest, Message
-from harness.judge._rubric import Rubric
+from harness.judge._rubric import VERDICT_SCHEMA, Rubric
 
 __all__ = ["JUDGE_PROMPT_VERSION", "TAGS", "JudgeItem", "judge_messages", "judge_request"]
 
-JUDGE_PROMPT_VERSION = "judge-v1"
+JUDGE_PROMPT_VERSION = "judge-v2"  # v2: decoding constrained to the verdict schema
 TAGS = ("question", "reference", "passages", "answer")
 
 
@@ -73,9 +73,11 @@ def judge_request(
     repeat: int = 0,
     temperature: float = 0.7,
     max_tokens: int = 256,
+    constrained: bool = True,
 ) -> GenerationRequest:
     """Greedy for the first attempt of the first repeat; any other (repeat, attempt) samples at ``temperature``
-    with its own seed, so repeats are independent judgements and a retry can give a different, valid reply."""
+    with its own seed, so repeats are independent judgements and a retry can give a different, valid reply.
+    ``constrained``: decode against the verdict's JSON schema where the backend can."""
     greedy = attempt == 0 and repeat == 0
     return GenerationRequest(
         qid=item.qid,
@@ -84,4 +86,5 @@ def judge_request(
         temperature=0.0 if greedy else temperature,
         seed=repeat * 1000 + attempt,
         json_output=True,
+        json_schema=dict(VERDICT_SCHEMA) if constrained else None,
     )

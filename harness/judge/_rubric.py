@@ -12,9 +12,22 @@ from types import MappingProxyType
 
 from harness.errors import ConfigError
 
-__all__ = ["PARTS", "Rubric", "Verdict"]
+__all__ = ["PARTS", "VERDICT_SCHEMA", "Rubric", "Verdict"]
 
 PARTS = ("factuality", "grounding", "completeness", "communication")
+# The verdict's JSON schema: backends that can constrain decoding to it produce nothing else. The rationale is
+# bounded so a rambling judge cannot run out of tokens mid-object; scores are still range-checked when parsed.
+VERDICT_SCHEMA = MappingProxyType(
+    {
+        "type": "object",
+        "properties": {
+            **{name: {"type": "number", "minimum": 0, "maximum": 1} for name in PARTS},
+            "rationale": {"type": "string", "maxLength": 200},
+        },
+        "required": [*PARTS, "rationale"],
+        "additionalProperties": False,
+    }
+)
 _WEIGHTS = MappingProxyType({"factuality": 0.40, "grounding": 0.30, "completeness": 0.20, "communication": 0.10})
 
 

@@ -22,8 +22,14 @@ __all__ = ["generate_journaled", "request_hash"]
 Progress = Callable[[str], None]
 
 
+# Request fields added after answers were first journaled: left out of the hash while at their default, so a
+# journal written before they existed still matches (adding a field must not throw away hours of answers).
+_LATER_FIELDS = {"thinking": "default", "thinking_budget": 0, "json_schema": None}
+
+
 def request_hash(request: GenerationRequest) -> str:
-    payload = json.dumps(asdict(request), sort_keys=True, ensure_ascii=False)
+    fields = {k: v for k, v in asdict(request).items() if not (k in _LATER_FIELDS and v == _LATER_FIELDS[k])}
+    payload = json.dumps(fields, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(payload.encode()).hexdigest()
 
 

@@ -20,7 +20,7 @@ from harness.config import Condition, GenerationConfig, JudgeConfig
 from harness.data import Question
 from harness.judge import JUDGE_PROMPT_VERSION, JudgeItem, Rubric, RubricJudge, Verdict
 from harness.retrieval import Passage
-from harness.stats import nested_bootstrap
+from harness.stats import cohens_kappa, nested_bootstrap, wilson_interval
 
 __all__ = ["JUDGE_FIELDS", "judge_answers", "judge_summary"]
 
@@ -138,4 +138,32 @@ def judge_summary(records: Sequence[Mapping[str, Any]], cond: Condition) -> dict
     if repeated:
         out["judge_disagreement_sd"] = statistics.fmean(r["judge_sd"] for r in repeated)
         out["judge_pass_agreement"] = sum(len(set(r["judge_passes"])) == 1 for r in repeated) / len(repeated)
+    return out | study_pass_rate(attempted, cond) | judge_agreement(scored, cond)
+
+
+def _passed(record: Mapping[str, Any]) -> bool:
+    """The judge's call on one question: pass when most of its valid repeats passed."""
+    return statistics.fmean(record["judge_passes"]) >= 0.5
+
+
+def study_pass_rate(attempted: Sequence[Mapping[str, Any]], cond: Condition) -> dict[str, Any]:
+    """The scaling study's pass rate: questions the judge passed over the questions it judged, with a Wilson
+    interval; questions with no valid verdict are counted apart (``judge_invalid``), never as failures."""
+    judged = [r for r in attempted if r.get("judge_passes")]
+    out: dict[str, Any] = {"judge_invalid": len(attempted) - len(judged)}
+    if judged:
+        interval = wilson_interval(sum(_passed(r) for r in judged), len(judged), confidence=cond.scoring.confidence)
+        out |= {"pass_rate": interval.estimate, "pass_rate_ci_low": interval.low, "pass_rate_ci_high": interval.high,
+                "pass_rate_n": len(judged)}  # fmt: skip
     return out
+
+
+def judge_agreement(scored: Sequence[Mapping[str, Any]], cond: Condition) -> dict[str, Any]:
+    """Cohen's kappa between the judge's pass and a reference pass (token F1 >= scoring.correct_threshold) on
+    answerable questions: near 0, the judge agrees with the reference no more than chance would, so do not trust it."""
+    both = [r for r in scored if r.get("answerable") and isinstance(r.get("f1"), int | float)]
+    if len(both) < 2:
+        return {}
+    judge = [_passed(r) for r in both]
+    reference = [float(r["f1"]) >= cond.scoring.correct_threshold for r in both]
+    return {"judge_reference_kappa": cohens_kappa(judge, reference), "judge_reference_n": len(both)}

@@ -8,6 +8,7 @@ scores) or Wilcoxon (continuous), the sign test, a paired bootstrap CI and the m
 from harness.stats._bootstrap import paired_bootstrap
 from harness.stats._compare import Comparison, compare, holm_adjust, is_binary
 from harness.stats._holm import holm
+from harness.stats._kappa import cohens_kappa
 from harness.stats._mcnemar import EXACT_BELOW, mcnemar
 from harness.stats._mde import minimum_detectable_effect
 from harness.stats._nested import nested_bootstrap
@@ -15,12 +16,14 @@ from harness.stats._pairing import pair_by_qid, paired_arrays
 from harness.stats._results import Interval, PairedTestResult
 from harness.stats._sign_test import sign_test
 from harness.stats._wilcoxon import wilcoxon_signed_rank
+from harness.stats._wilson import wilson_interval
 
 __all__ = [
     "EXACT_BELOW",
     "Comparison",
     "Interval",
     "PairedTestResult",
+    "cohens_kappa",
     "compare",
     "holm",
     "holm_adjust",
@@ -33,4 +36,5 @@ __all__ = [
     "paired_bootstrap",
     "sign_test",
     "wilcoxon_signed_rank",
+    "wilson_interval",
 ]
