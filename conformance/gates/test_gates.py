@@ -8,6 +8,7 @@ import random
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from gate_arms import always_refuse, noisy, oracle, oracle_citing_the_other_passage, oracle_uncited, run_arm
 
@@ -191,3 +192,42 @@ def test_questions_sharing_a_document_are_resampled_together() -> None:
     c, i = clustered.numbers["comparison"], independent.numbers["comparison"]
     assert c["test"] == "wilcoxon_clusters" and i["test"] == "wilcoxon" and c["difference"] == i["difference"]
     assert c["ci_high"] - c["ci_low"] > i["ci_high"] - i["ci_low"]
+
+
+def _arms(diffs_pp: list[float]) -> tuple[Any, Any]:
+    """Baseline at F1 0.5 on every question; the candidate differs by ``diffs_pp`` (percentage points), each question
+    its own document, every answer grounded in what it cites."""
+    from harness.gates import ResultSet
+
+    def records(shift: list[float]) -> tuple[dict[str, Any], ...]:
+        return tuple({"qid": f"q{i:03d}", "f1": 0.5 + d / 100, "citation_grounding": 1.0, "gold_doc_ids": [f"d{i}"]}
+                     for i, d in enumerate(shift))  # fmt: skip
+
+    cand = ResultSet(condition="hybrid_tiny", size_group="tiny", quantization="Q4_1", records=records(diffs_pp))
+    base = ResultSet(condition="rag_baseline_tiny", size_group="tiny", quantization="Q4_1",
+                     records=records([0.0] * len(diffs_pp)))  # fmt: skip
+    return cand, base
+
+
+@pytest.mark.parametrize(("delta", "passed"), [(4.95, False), (5.05, True)])
+def test_the_delta_threshold_alone_decides(delta: float, passed: bool) -> None:
+    """Every question moves by the same amount: the CI is a point far above 0 and p is tiny; only Δ vs +5 pp varies."""
+    rng = np.random.default_rng(0)
+    diffs = list(delta + rng.normal(0, 0.01, 300))
+    outcome = promotion_gate(*_arms(diffs), CAND.gate, CAND.scoring)
+    numbers = outcome.numbers["comparison"]
+    assert numbers["ci_low"] > 4 and outcome.numbers["holm"]["p_holm"] < 1e-10
+    assert outcome.passed is passed, outcome.message
+
+
+@pytest.mark.parametrize(("n", "passed"), [(30, False), (300, True)])
+def test_the_ci_lower_bound_alone_decides(n: int, passed: bool) -> None:
+    """9 in 10 questions +20 pp, 1 in 10 -100 pp: Δ +8 pp and Wilcoxon significant at both sizes (the losses are few,
+    if large); at n=30 the bootstrap interval still reaches below 0, at n=300 it does not."""
+    diffs = [20.0 if i % 10 else -100.0 for i in range(n)]
+    outcome = promotion_gate(*_arms(diffs), CAND.gate, CAND.scoring)
+    numbers = outcome.numbers["comparison"]
+    assert numbers["difference"] == pytest.approx(8.0) and outcome.numbers["holm"]["p_holm"] < CAND.gate.alpha
+    assert (numbers["ci_low"] > 0) is passed and outcome.passed is passed, outcome.message
+    if not passed:
+        assert "but CI lower bound" in outcome.message

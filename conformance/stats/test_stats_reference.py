@@ -38,6 +38,18 @@ def test_mcnemar_matches_statsmodels(seed: int, n: int, flip: float) -> None:
     assert ours.method == ("exact" if discordant < EXACT_BELOW else "chi2-corrected")
 
 
+@pytest.mark.parametrize(("n01", "n10"), [(40, 12), (12, 40), (3, 9), (9, 3)])
+def test_mcnemar_is_symmetric_in_the_two_discordant_counts(n01: int, n10: int) -> None:
+    """Both directions against statsmodels: a chi-square without abs(), or an exact tail on the wrong count,
+    agrees with it in one direction only."""
+    a = np.array([0.0] * n01 + [1.0] * n10 + [1.0] * 20)
+    b = np.array([1.0] * n01 + [0.0] * n10 + [1.0] * 20)
+    table = np.array([[20, n10], [n01, 0]])
+    expected = sm_mcnemar(table, exact=bool(n01 + n10 < EXACT_BELOW), correction=True)
+    assert mcnemar(a, b).p_value == pytest.approx(float(expected.pvalue), rel=1e-12)
+    assert mcnemar(a, b).p_value == pytest.approx(mcnemar(b, a).p_value, rel=1e-12)
+
+
 def test_mcnemar_switches_to_chi_square_at_25_discordant_pairs() -> None:
     assert mcnemar([0.0] * 24, [1.0] * 24).method == "exact"
     assert mcnemar([0.0] * 25, [1.0] * 25).method == "chi2-corrected"
