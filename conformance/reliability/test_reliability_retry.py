@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -104,3 +105,14 @@ def test_transient_kinds(exc: Exception, kind: str) -> None:
 def test_bugs_are_not_retried() -> None:
     assert classify(KeyError("x")).retryable is False
     assert classify(MemoryError()).retryable is False
+
+
+def test_backoff_doubles_with_each_attempt_until_the_cap() -> None:
+    """Full jitter draws uniformly below b * 2**n, so the mean delay doubles from one attempt to the next: a constant
+    (or linear) backoff keeps every delay within its bound but fails here."""
+    policy = RetryPolicy(max_retries=4, backoff_s=0.5, seed=1)
+    draws = np.array([policy.delays(f"q{i}") for i in range(4000)])
+    means = draws.mean(axis=0)
+    assert means[0] == pytest.approx(0.25, rel=0.06)
+    for n in range(3):
+        assert 1.8 < means[n + 1] / means[n] < 2.2, means
