@@ -15,7 +15,8 @@ def test_the_key_follows_the_base_weights_the_data_and_the_recipe(
 ) -> None:
     condition = make_condition()
     base = resolve_base(condition.adaptation.base_model)
-    samples = [*sum(split_samples(condition, toy_splits), [])]
+    train, val = split_samples(condition, toy_splits)
+    samples = [*train, *val]
     key = adaptation_key(condition, toy_splits, base, None, samples)
     assert key == adaptation_key(condition, toy_splits, base, None, samples)  # deterministic
     other_weights = dataclasses.replace(base, sha256="0" * 64)  # same name and path, different weights
