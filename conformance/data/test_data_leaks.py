@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from dataclasses import replace
 
 import pytest
@@ -70,3 +71,25 @@ def test_near_but_not_equal_respects_the_threshold() -> None:
     assert find_leaks(splits, 0.95) == []
     [leak] = find_leaks(splits, 0.9)
     assert (leak.other_split, round(leak.similarity, 4)) == ("train", round(10 / 11, 4))
+
+
+def test_a_run_fails_on_a_leaking_data_set(tmp_path: Path) -> None:
+    """The run's split stage (not only the leak checker on its own) refuses a data set whose test questions also
+    appear in train: the same question asked of every document lands in every split."""
+    import dataclasses
+
+    from harness.cache import Cache
+    from harness.config import load_matrix
+    from harness.data import load_dataset
+    from harness.errors import LeakError
+    from harness.run._stages import prepare_splits
+
+    root = Path(__file__).resolve().parents[2]
+    full = load_dataset(root / "fixtures" / "squad2_tiny")
+    repeated = tuple(dataclasses.replace(q, question="What is the name of the river that runs through the city?")
+                     if i % 7 == 0 else q for i, q in enumerate(full.questions))  # fmt: skip
+    leaking = dataclasses.replace(full, questions=repeated, content_hash="leaking-v1")
+    cond = load_matrix(root / "configs").condition("rag_baseline_tiny")
+    with pytest.raises(LeakError, match="What is the name of the river"):
+        prepare_splits(cond, leaking, Cache(tmp_path / "cache"), lambda _m: None)
+    assert not list((tmp_path / "cache").rglob("split*.jsonl"))  # nothing leaking was cached for a later run
