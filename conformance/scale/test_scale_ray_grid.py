@@ -12,7 +12,7 @@ from _tiny_adapt import QUIET, tiny_condition, toy_splits
 
 from harness.adapt import Hyperparams, adapt
 from harness.adapt._grid import run_trials
-from harness.adapt._ray_grid import grid_runner, run_trials_ray
+from harness.adapt._ray_grid import run_trials_ray
 from harness.config import GridConfig
 from harness.errors import HarnessError
 
@@ -53,13 +53,25 @@ def test_a_failed_trial_fails_the_grid_with_its_error(ray_local: Any, tmp_path: 
 def test_the_real_adaptation_pipeline_trains_its_grid_on_ray(
     ray_local: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """adapt() with its real trial closure (base model, tokenizer, samples) shipped to Ray workers."""
+    """adapt() picks the Ray runner from adaptation.grid.backend alone, and ships its real trial closure (base model,
+    tokenizer, samples) to Ray workers: every trial ran in a worker process, not here."""
+    import os
     grid = GridConfig(enabled=True, ranks=(2, 4), learning_rates=(5e-3,), epochs=(1,))
     local = adapt(tiny_condition(tmp_path, grid), toy_splits(), tmp_path / "local", progress=QUIET)
     on_ray = dataclasses.replace(grid, backend="ray")
-    # Until adapt() picks its runner with grid_runner(adaptation.grid), route its run_trials through Ray here.
-    monkeypatch.setattr("harness.adapt._pipeline.run_trials", grid_runner(on_ray), raising=False)
+    import harness.adapt._trainer as trainer
+
+    here, real_train = os.getpid(), trainer.train_lora
+    trained_here: list[int] = []
+
+    def spy(*args: Any, **kwargs: Any) -> Any:  # runs wherever the trial runs; records only if that is this process
+        if os.getpid() == here:
+            trained_here.append(1)
+        return real_train(*args, **kwargs)
+
+    monkeypatch.setattr("harness.adapt._pipeline.train_lora", spy)
     remote = adapt(tiny_condition(tmp_path, on_ray), toy_splits(), tmp_path / "ray", progress=QUIET)
+    assert trained_here == []  # with backend: ray, no trial trained in the driver
     assert remote.metadata["policy"] == "grid"
     pairs = list(zip(local.metadata["trials"], remote.metadata["trials"], strict=True))
     assert [r["hyperparams"]["rank"] for _, r in pairs] == [2, 4]

@@ -22,11 +22,12 @@ from harness.adapt._continual import apply_continual, load_previous
 from harness.adapt._data_stage import add_synthetic, kind_counts, split_samples, write_samples
 from harness.adapt._device import Precision, bnb_config, resolve_precision
 from harness.adapt._export import ExportInput, export_all
-from harness.adapt._grid import TrainOne, run_trials
+from harness.adapt._grid import TrainOne
 from harness.adapt._merge import merge_adapter, save_merged
 from harness.adapt._metadata import base_record, token_record, training_record, trials_record
 from harness.adapt._policy import policy_name, trial_hyperparams
 from harness.adapt._progress import Progress, stderr_progress
+from harness.adapt._ray_grid import grid_runner
 from harness.adapt._registration import registration_for
 from harness.adapt._timing import StageTimer
 from harness.adapt._token_stats import describe, token_stats
@@ -197,7 +198,8 @@ def _train(
 ) -> TrainOutcome:
     cfg = job.condition.adaptation
     points = trial_hyperparams(cfg, len(train))
-    trials, best = run_trials(points, _train_one(job, base_model, tokenizer, train), job.work)
+    # The grid's own runner: trials in this process, or on Ray Tune (adaptation.grid.backend: ray).
+    trials, best = grid_runner(cfg.grid)(points, _train_one(job, base_model, tokenizer, train), job.work)
     record["policy"] = policy_name(cfg)
     record["trials"] = trials_record(trials)
     record["training"] = training_record(best)
