@@ -63,13 +63,15 @@ def test_json_output_is_parseable(backend: Backend) -> None:
 
 def test_a_json_schema_constrains_the_reply_to_its_keys(backend: Backend) -> None:
     """The judge's verdict schema becomes a grammar: the embedded model can only write those keys, in that shape."""
-    from harness.judge._rubric import PARTS, VERDICT_SCHEMA
+    from harness.judge import parse_verdict
+    from harness.judge._rubric import PARTS, SCORE_STEPS, VERDICT_SCHEMA
 
     question = "Grade the answer 'Paris' to 'What is the capital of France?' as JSON."
     (g,) = backend.generate([_request("s", question, max_tokens=160, json_output=True, json_schema=VERDICT_SCHEMA)])
     data = json.loads(g.text)
-    assert set(data) == {*PARTS, "rationale"} and all(isinstance(data[p], int | float) for p in PARTS), g.text
+    assert set(data) == {*PARTS, "rationale"} and all(data[p] in SCORE_STEPS for p in PARTS), g.text
     assert isinstance(data["rationale"], str) and len(data["rationale"]) <= 200
+    parse_verdict(g.text)  # a valid verdict, by construction
 
 
 def test_describe_names_file_hash_quantization_and_engine(backend: Backend, gguf: Path) -> None:

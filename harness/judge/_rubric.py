@@ -12,16 +12,19 @@ from types import MappingProxyType
 
 from harness.errors import ConfigError
 
-__all__ = ["PARTS", "VERDICT_SCHEMA", "Rubric", "Verdict"]
+__all__ = ["PARTS", "SCORE_STEPS", "VERDICT_SCHEMA", "Rubric", "Verdict"]
 
 PARTS = ("factuality", "grounding", "completeness", "communication")
+SCORE_STEPS = [round(i / 10, 1) for i in range(11)]
 # The verdict's JSON schema: backends that can constrain decoding to it produce nothing else. The rationale is
 # bounded so a rambling judge cannot run out of tokens mid-object; scores are still range-checked when parsed.
 VERDICT_SCHEMA = MappingProxyType(
     {
         "type": "object",
         "properties": {
-            **{name: {"type": "number", "minimum": 0, "maximum": 1} for name in PARTS},
+            # tenths, as an enum: grammars built from a schema (llama.cpp's) ignore minimum/maximum, and a small
+            # judge constrained to "a number" writes 40 or 4 as often as 0.4
+            **{name: {"type": "number", "enum": SCORE_STEPS} for name in PARTS},
             "rationale": {"type": "string", "maxLength": 200},
         },
         "required": [*PARTS, "rationale"],
