@@ -14,7 +14,7 @@ from harness.errors import ConfigError
 
 
 def test_providers_are_registered_once_each() -> None:
-    assert BACKENDS.names() == ["hf", "llama_cpp", "ollama", "openai"]
+    assert BACKENDS.names() == ["hf", "llama_cpp", "ollama", "openai", "oracle"]
 
 
 def test_unknown_provider_suggests_the_close_one() -> None:
