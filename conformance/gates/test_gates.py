@@ -231,3 +231,23 @@ def test_the_ci_lower_bound_alone_decides(n: int, passed: bool) -> None:
     assert (numbers["ci_low"] > 0) is passed and outcome.passed is passed, outcome.message
     if not passed:
         assert "but CI lower bound" in outcome.message
+
+
+def test_the_promotion_record_holds_every_number_the_decision_used() -> None:
+    import re
+
+    diffs = [20.0 if i % 10 else -100.0 for i in range(300)]
+    outcome = promotion_gate(*_arms(diffs), CAND.gate, CAND.scoring, family=[0.5])
+    numbers = outcome.numbers
+    assert outcome.gate == "promotion" and numbers["excluded_errors"] == 0 and numbers["citation_grounding"] == 1.0
+    assert numbers["thresholds"] == {"delta_pp": 5.0, "grounding": 0.35, "alpha": 0.05}
+    holm = numbers["holm"]
+    assert holm["family_size"] == 2 and holm["p_holm"] == pytest.approx(min(1.0, 2 * holm["p"]))
+    cmp = numbers["comparison"]
+    assert cmp["n"] == 300 and cmp["difference"] == pytest.approx(8.0) and cmp["clusters"] is None
+    pattern = (
+        r"^hybrid_tiny vs rag_baseline_tiny: Δ factuality \+8\.0 pp \(95% CI \+\d+\.\d\.\.\+\d+\.\d, p=\S+, "
+        r"Holm p=\S+ over 2 comparisons, n=300\) ok; mean citation grounding 1\.00 >= 0\.35$"
+    )
+    assert re.match(pattern, outcome.message), outcome.message
+    assert outcome.passed
