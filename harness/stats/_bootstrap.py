@@ -12,15 +12,12 @@ from collections.abc import Hashable, Sequence
 import numpy as np
 
 from harness.errors import ConfigError
+from harness.stats._blocks import resample_in_blocks
 from harness.stats._clusters import cluster_sums, has_clusters, resampled_cluster_means
 from harness.stats._pairing import FloatArray, paired_arrays
 from harness.stats._results import Interval
 
 __all__ = ["paired_bootstrap"]
-
-# Resampled index matrices are drawn in blocks of about this many entries to bound memory. The block size
-# depends only on n, so a (seed, n, resamples) triple always gives the same interval.
-_BLOCK_ENTRIES = 4_000_000
 
 
 def _check(resamples: int, confidence: float) -> None:
@@ -31,14 +28,7 @@ def _check(resamples: int, confidence: float) -> None:
 
 
 def _resampled_means(diffs: FloatArray, resamples: int, seed: int) -> FloatArray:
-    rng = np.random.default_rng(seed)
-    n = diffs.size
-    rows = max(1, _BLOCK_ENTRIES // n)
-    blocks = []
-    for start in range(0, resamples, rows):
-        idx = rng.integers(0, n, size=(min(rows, resamples - start), n))
-        blocks.append(diffs[idx].mean(axis=1))
-    return np.concatenate(blocks)
+    return resample_in_blocks(diffs.size, resamples, seed, lambda idx: diffs[idx].mean(axis=1))
 
 
 def paired_bootstrap(

@@ -12,13 +12,13 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 
 import numpy as np
+from numpy.typing import NDArray
 
 from harness.errors import DataError
+from harness.stats._blocks import resample_in_blocks
 from harness.stats._pairing import FloatArray
 
 __all__ = ["ClusterSums", "cluster_means", "cluster_sums", "has_clusters", "resampled_cluster_means"]
-
-_BLOCK_ENTRIES = 4_000_000
 
 
 class ClusterSums:
@@ -55,11 +55,9 @@ def cluster_means(diffs: FloatArray, clusters: Sequence[Hashable]) -> FloatArray
 
 def resampled_cluster_means(grouped: ClusterSums, resamples: int, seed: int) -> FloatArray:
     """``resamples`` bootstrap means: clusters drawn with replacement, mean over the items they hold."""
-    rng = np.random.default_rng(seed)
-    g = grouped.count
-    rows = max(1, _BLOCK_ENTRIES // g)
-    blocks = []
-    for start in range(0, resamples, rows):
-        idx = rng.integers(0, g, size=(min(rows, resamples - start), g))
-        blocks.append(grouped.sums[idx].sum(axis=1) / grouped.sizes[idx].sum(axis=1))
-    return np.concatenate(blocks)
+    sums, sizes = grouped.sums, grouped.sizes
+
+    def ratio_of_means(idx: NDArray[np.int64]) -> FloatArray:
+        return np.asarray(sums[idx].sum(axis=1) / sizes[idx].sum(axis=1), dtype=np.float64)
+
+    return resample_in_blocks(grouped.count, resamples, seed, ratio_of_means)

@@ -13,7 +13,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from harness.errors import DataError
-from harness.stats._bootstrap import _BLOCK_ENTRIES, _check
+from harness.stats._blocks import BLOCK_ENTRIES
+from harness.stats._bootstrap import _check
 from harness.stats._results import Interval
 
 __all__ = ["nested_bootstrap"]
@@ -30,7 +31,7 @@ def nested_bootstrap(scores: Sequence[Sequence[float]], *, resamples: int, confi
     for i, g in enumerate(groups):
         padded[i, : g.size] = g
     rng = np.random.default_rng(seed)
-    rows = max(1, _BLOCK_ENTRIES // padded.size)
+    rows = max(1, BLOCK_ENTRIES // padded.size)
     means = np.concatenate(
         [_block(padded, sizes, min(rows, resamples - start), rng) for start in range(0, resamples, rows)]
     )
