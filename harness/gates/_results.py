@@ -84,13 +84,19 @@ def paired_scores(a: ResultSet, b: ResultSet, metric: str) -> tuple[list[float],
     A question that errored in either arm is left out of both (an error is not a wrong answer);
     any other mismatch of question sets is refused by ``pair_by_qid``.
     """
+    _, xa, xb, excluded = _paired(a, b, metric)
+    return xa, xb, excluded
+
+
+def _paired(a: ResultSet, b: ResultSet, metric: str) -> tuple[list[str], list[float], list[float], int]:
+    """``paired_scores`` plus the qids in the order of the scores (``pair_by_qid`` orders by sorted qid)."""
     from harness.stats import pair_by_qid
 
     errored = a.errored() | b.errored()
     sa = {q: v for q, v in a.scores(metric).items() if q not in errored}
     sb = {q: v for q, v in b.scores(metric).items() if q not in errored}
     xa, xb = pair_by_qid(sa, sb, labels=(a.condition, b.condition))
-    return [float(x) for x in xa], [float(x) for x in xb], len(errored)
+    return sorted(sa), [float(x) for x in xa], [float(x) for x in xb], len(errored)
 
 
 def factuality_comparison(a: ResultSet, b: ResultSet, metric: str, scoring: ScoringConfig) -> tuple[Comparison, int]:
@@ -98,10 +104,8 @@ def factuality_comparison(a: ResultSet, b: ResultSet, metric: str, scoring: Scor
     are clustered by ``scoring.cluster_by`` (default: shared gold documents)."""
     from harness.stats import compare
 
-    xa, xb, excluded = paired_scores(a, b, metric)
+    qids, xa, xb, excluded = _paired(a, b, metric)
     labels = a.clusters(scoring.cluster_by)
-    errored = a.errored() | b.errored()
-    qids = sorted(q for q in a.scores(metric) if q not in errored)  # the order paired_scores uses
     cmp = compare(
         [100 * x for x in xa],
         [100 * x for x in xb],
