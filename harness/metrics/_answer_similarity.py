@@ -25,6 +25,8 @@ def _embedder(name: str) -> Any:
     return load_embedder(name)
 
 
+# Scoring one item asks twice under correct_rule: similarity (this metric, and crag's correctness): embed once.
+@functools.lru_cache(maxsize=1024)
 def similarity(answer: str, golds: tuple[str, ...], model: str = "embedded") -> float:
     """Max cosine of ``answer`` against ``golds`` (vectors are unit length, so the dot product is the cosine)."""
     vectors = _embedder(model).encode([answer, *golds])
