@@ -33,7 +33,7 @@ def converters() -> Converters:
 
 
 @pytest.fixture(scope="session")
-def family_dirs(tmp_path_factory: pytest.TempPathFactory, converters: Converters) -> dict[str, Path]:
+def family_dirs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("families")
     return {name: root / name for name in FAMILIES}
 

@@ -49,6 +49,16 @@ def _load(directory: Path) -> tuple[Any, Any]:
     )
 
 
+def _f16_job(tmp_path: Path, model_dir: Path, reference_dir: Path, **extra: Any) -> ExportJob:
+    """An F16 export of ``model_dir`` checked against the transformers model in ``reference_dir``."""
+    reference, tokenizer = _load(reference_dir)
+    return ExportJob(
+        model_dir=model_dir, out=tmp_path / "out", work=tmp_path / "work", quantizations=("F16",),
+        prompts=parity_prompts(tokenizer, default_conversations(), 96), reference=reference, tokenizer=tokenizer,
+        **extra,
+    )  # fmt: skip
+
+
 @pytest.mark.parametrize("family", EXPORTED)
 def test_harness_export_writes_checked_files(family: str, exported_family: Any) -> None:
     done: Exported = exported_family(family)
@@ -111,11 +121,7 @@ def test_a_wrong_export_is_caught_naming_prompt_and_position(
     a, b = "model.layers.0.mlp.down_proj.weight", "model.layers.1.mlp.down_proj.weight"
     weights[a], weights[b] = weights[b], weights[a]
     save_file(weights, str(planted / "model.safetensors"), metadata={"format": "pt"})
-    reference, tokenizer = _load(done.out / "merged")
-    job = ExportJob(
-        model_dir=planted, out=tmp_path / "out", work=tmp_path / "work", quantizations=("F16",),
-        prompts=parity_prompts(tokenizer, default_conversations(), 96), reference=reference, tokenizer=tokenizer,
-    )  # fmt: skip
+    job = _f16_job(tmp_path, planted, done.out / "merged")
     with pytest.raises(ExportCheckFailed, match=r"transformers_vs_f16_gguf: prompt \d: token \d differs \(\d+ vs \d+"):
         export_model(job)
 
@@ -129,12 +135,7 @@ def test_a_wrongly_scaled_lora_is_caught_by_the_merge_check(exported_family: Any
     config = json.loads((adapter / "adapter_config.json").read_text())
     config["lora_alpha"] *= 4
     (adapter / "adapter_config.json").write_text(json.dumps(config))
-    reference, tokenizer = _load(done.out / "merged")
-    job = ExportJob(
-        model_dir=done.out / "merged", out=tmp_path / "out", work=tmp_path / "work", quantizations=("F16",),
-        prompts=parity_prompts(tokenizer, default_conversations(), 96), reference=reference, tokenizer=tokenizer,
-        adapter_dir=adapter, base_dir=done.base_dir,
-    )  # fmt: skip
+    job = _f16_job(tmp_path, done.out / "merged", done.out / "merged", adapter_dir=adapter, base_dir=done.base_dir)
     with pytest.raises(ExportCheckFailed, match=r"merged_vs_base_plus_lora: prompt \d: token \d differs"):
         export_model(job)
 
@@ -148,11 +149,7 @@ def test_a_tokenizer_that_disagrees_with_llama_cpp_is_caught(tmp_path: Path, con
 
     family = dataclasses.replace(FAMILIES["mistral"], space_each_fragment=False)
     model_dir = build_family(family, converters.root / "models", tmp_path / "mistral-as-read")
-    reference, tokenizer = _load(model_dir)
-    job = ExportJob(
-        model_dir=model_dir, out=tmp_path / "out", work=tmp_path / "work", quantizations=("F16",),
-        prompts=parity_prompts(tokenizer, default_conversations(), 96), reference=reference, tokenizer=tokenizer,
-    )  # fmt: skip
+    job = _f16_job(tmp_path, model_dir, model_dir)
     with pytest.raises(ExportCheckFailed, match=r"tokenization_transformers_vs_gguf: prompt 0: token 1 differs"):
         export_model(job)
 
@@ -161,12 +158,7 @@ def test_a_merged_phi3_must_keep_its_name(exported_family: Any, tmp_path: Path) 
     """llama.cpp strips whitespace after Phi-3's chat tokens only when general.name says "phi3": exported under the
     merged directory's own name, the tokenisation check fails; under the base's name (what export passes) it holds."""
     done: Exported = exported_family("phi3")
-    reference, tokenizer = _load(done.out / "merged")
-    job = ExportJob(
-        model_dir=done.out / "merged", out=tmp_path / "out", work=tmp_path / "work", quantizations=("F16",),
-        prompts=parity_prompts(tokenizer, default_conversations(), 96), reference=reference, tokenizer=tokenizer,
-        name="merged",
-    )  # fmt: skip
+    job = _f16_job(tmp_path, done.out / "merged", done.out / "merged", name="merged")
     with pytest.raises(ExportCheckFailed, match=r"tokenization_transformers_vs_gguf: prompt 0: token 2 differs"):
         export_model(job)
     assert done.record["checks"]["tokenization_transformers_vs_gguf"]["ok"]
