@@ -5,13 +5,15 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
+import pytest
+
 from harness.adapt import adaptation_key, resolve_base, split_samples
 from harness.config import Condition
 from harness.data import Splits
 
 
 def test_the_key_follows_the_base_weights_the_data_and_the_recipe(
-    make_condition: Callable[..., Condition], toy_splits: Splits
+    make_condition: Callable[..., Condition], toy_splits: Splits, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     condition = make_condition()
     base = resolve_base(condition.adaptation.base_model)
@@ -25,3 +27,5 @@ def test_the_key_follows_the_base_weights_the_data_and_the_recipe(
     assert adaptation_key(make_condition(rank=8), toy_splits, base, None, samples) != key
     reseeded = dataclasses.replace(toy_splits, seed=8)
     assert adaptation_key(condition, reseeded, base, None, samples) != key
+    monkeypatch.setattr("harness.adapt._cache_key.llama_cpp_version", lambda: "9.9.9")  # other converters, other GGUFs
+    assert adaptation_key(condition, toy_splits, base, None, samples) != key

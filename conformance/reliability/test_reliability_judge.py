@@ -181,3 +181,14 @@ def test_the_judge_through_the_fault_server_survives_transport_and_content_fault
     backend.close()
     assert (verdict.error, verdict.attempts, verdict.passed) == (None, 3, True)
     assert fault_server.served == {"429": 1, "truncated": 1, "empty_output": 1, "ok": 1}
+
+
+def test_judges_ask_for_the_verdict_schema_unless_told_not_to() -> None:
+    from harness.judge import judge_request
+    from harness.judge._rubric import SCORE_STEPS, VERDICT_SCHEMA
+
+    item = JudgeItem(qid="q", question="?", reference=("a",), passages=("p",), answer="a")
+    constrained = judge_request(item, Rubric(), attempt=0)
+    assert constrained.json_output and constrained.json_schema == dict(VERDICT_SCHEMA)
+    assert all(VERDICT_SCHEMA["properties"][p]["enum"] == SCORE_STEPS for p in PARTS)  # type: ignore[index]
+    assert judge_request(item, Rubric(), attempt=0, constrained=False).json_schema is None
