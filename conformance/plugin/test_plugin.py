@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -97,3 +98,56 @@ def test_the_promotion_family_is_the_selected_candidates(bench_dir: pytest.Pytes
     result.stdout.fnmatch_lines(["*FAMILY=hybrid_science_0p5,hybrid_science_3b*"])
     alone = bench_dir.runpytest("test_family.py", "-s", "-k", "hybrid_tiny")
     alone.stdout.fnmatch_lines(["*FAMILY=hybrid_tiny"])
+
+
+# Scripted per-question results (not a model): the baseline scores F1 0.5 on every question; a candidate gains 15 pp
+# on four questions in five and loses 30 pp on the fifth. Alone its gate passes (Δ +7.1 pp, CI lower bound +1.5 pp,
+# Wilcoxon p = 0.029); beside a second equally strong candidate Holm doubles p to 0.058 and neither passes.
+SCRIPTED_RESULTS = """
+import pytest
+from pathlib import Path
+from harness.run import ConditionResult
+
+def _records(shift):
+    return tuple({"qid": f"q{i:03d}", "f1": 0.5 + d / 100, "citation_grounding": 1.0, "gold_doc_ids": [f"d{i}"],
+                  "answerable": True} for i, d in enumerate(shift))
+
+@pytest.fixture(autouse=True)
+def scripted_results(bench_session, tmp_path):
+    gain = [-30.0 if i % 6 == 0 else 15.0 for i in range(40)]
+    arms = {"rag_baseline_tiny": [0.0] * 40, "hybrid_tiny": gain, "hybrid_tiny_twin": gain}
+    for name, shift in arms.items():
+        cond = bench_session.matrix.condition(name)
+        result = ConditionResult(condition=cond, records=_records(shift), summary={}, out_dir=tmp_path)
+        bench_session._results.setdefault(name, result)
+"""
+
+
+@pytest.fixture
+def scripted_gates(bench_dir: pytest.Pytester) -> pytest.Pytester:
+    shutil.copy(ROOT / "benchmarks" / "test_gates.py", bench_dir.path / "test_gates.py")
+    twin = (bench_dir.path / "configs" / "hybrid_tiny.yaml").read_text().replace("Fine-tuned + RAG", "Twin of hybrid")
+    (bench_dir.path / "configs" / "hybrid_tiny_twin.yaml").write_text(twin)
+    bench_dir.makeconftest(SCRIPTED_RESULTS)
+    return bench_dir
+
+
+def test_the_session_compares_the_candidate_against_its_baseline(scripted_gates: pytest.Pytester) -> None:
+    """Through the real benchmark test: the candidate is the first arm and its size group's baseline the second, so
+    a candidate better than its baseline passes; with the arms swapped Δ would be -7.1 pp and it would fail."""
+    result = scripted_gates.runpytest("test_gates.py", "-k", "test_promotion_gate and hybrid_tiny and not twin")
+    result.assert_outcomes(passed=1)
+    result.stdout.no_fnmatch_line("*comparisons*")
+    run = scripted_gates.path / "reports" / "latest" / "run.json"
+    message = json.loads(run.read_text())["gates"]["hybrid_tiny"]["message"]
+    assert message.startswith("hybrid_tiny vs rag_baseline_tiny: Δ factuality +7.1 pp (95% CI +1.5..+11.6"), message
+
+
+def test_the_session_holm_corrects_across_the_selected_candidates(scripted_gates: pytest.Pytester) -> None:
+    """Each candidate passes alone; selected together, each gate is corrected for the other and both fail."""
+    alone = scripted_gates.runpytest("test_gates.py", "-k", "test_promotion_gate and twin")
+    alone.assert_outcomes(passed=1)
+    both = scripted_gates.runpytest("test_gates.py", "-k", "test_promotion_gate and hybrid_tiny")
+    both.assert_outcomes(failed=2)
+    both.stdout.fnmatch_lines(["*hybrid_tiny vs rag_baseline_tiny*over 2 comparisons*Holm p=0.058*"])
+    both.stdout.fnmatch_lines(["*hybrid_tiny_twin vs rag_baseline_tiny*over 2 comparisons*Holm p=0.058*"])
