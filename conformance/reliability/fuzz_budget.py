@@ -26,6 +26,7 @@ MAX_EXAMPLES = {
     "outputs: markers and injections": 400,
     "outputs: passage injections": 200,
     "judge: replies": 300,
+    "judge: schema-shaped replies": 200,
 }
 TRIED: Counter[str] = Counter()
 # Exceptions other than HarnessError that a target let escape (a contract breach, tracked by an xfail test).

@@ -192,3 +192,49 @@ def test_judges_ask_for_the_verdict_schema_unless_told_not_to() -> None:
     assert constrained.json_output and constrained.json_schema == dict(VERDICT_SCHEMA)
     assert all(VERDICT_SCHEMA["properties"][p]["enum"] == SCORE_STEPS for p in PARTS)  # type: ignore[index]
     assert judge_request(item, Rubric(), attempt=0, constrained=False).json_schema is None
+
+
+@st.composite
+def _longest_spaced_verdicts(draw: st.DrawFn) -> str:
+    """A verdict the schema allows, written with every space a grammar built from it permits."""
+    from harness.judge._rubric import SCORE_STEPS, VERDICT_SCHEMA
+
+    pattern = VERDICT_SCHEMA["properties"]["rationale"]["pattern"]  # type: ignore[index]
+    rationale = draw(st.from_regex(pattern, fullmatch=True))
+    scores = [f"{draw(st.sampled_from(SCORE_STEPS)):.1f}" for _ in PARTS]
+    body = ", ".join(f'"{name}" : {score}' for name, score in zip(PARTS, scores, strict=True))
+    return "{ " + body + f', "rationale" : "{rationale}" }} '
+
+
+@fuzz("judge: schema-shaped replies")
+@given(_longest_spaced_verdicts())
+def test_every_reply_the_schema_allows_fits_the_judges_tokens_and_parses(reply: str) -> None:
+    """The rationale is printable ASCII without escapes, so each token holds at least one character: a reply of at
+    most VERDICT_MAX_CHARS characters can never be cut off by a judge allowed that many tokens (the default 256)."""
+    from harness.config import JudgeConfig
+    from harness.judge._rubric import VERDICT_MAX_CHARS
+
+    tried("judge: schema-shaped replies")
+    assert reply.isascii() and len(reply) <= VERDICT_MAX_CHARS <= JudgeConfig().max_tokens
+    parts, _ = parse_verdict(reply)
+    assert set(parts) == set(PARTS)
+
+
+def test_a_judge_allowed_fewer_tokens_than_the_longest_verdict_is_refused() -> None:
+    from harness.errors import ConfigError
+    from harness.judge._rubric import VERDICT_MAX_CHARS
+
+    with pytest.raises(ConfigError, match=f"judge.max_tokens=100 can cut a verdict off.*>= {VERDICT_MAX_CHARS}"):
+        RubricJudge(ScriptedBackend(GOOD), max_tokens=100)
+    RubricJudge(ScriptedBackend(GOOD), max_tokens=100, constrained=False)  # unconstrained: retries handle cut-offs
+
+
+def test_the_rationale_pattern_refuses_escapes_and_non_ascii() -> None:
+    import re
+
+    from harness.judge._rubric import RATIONALE_MAX_CHARS, VERDICT_SCHEMA
+
+    pattern = re.compile(VERDICT_SCHEMA["properties"]["rationale"]["pattern"])  # type: ignore[index]
+    assert pattern.fullmatch("Right: the passage [1] says so, 100% (ok).")
+    for bad in ('say "x"', "back\\slash", "naïve", "new\nline", "x" * (RATIONALE_MAX_CHARS + 1)):
+        assert not pattern.fullmatch(bad), bad

@@ -18,9 +18,10 @@ from pathlib import Path
 
 from harness.backends import Backend
 from harness.cache import JsonlJournal, canonical_json
+from harness.errors import ConfigError
 from harness.judge._parse import JudgeOutputError, parse_verdict
 from harness.judge._prompt import JUDGE_PROMPT_VERSION, JudgeItem, judge_request
-from harness.judge._rubric import Rubric, Verdict
+from harness.judge._rubric import VERDICT_MAX_CHARS, Rubric, Verdict
 
 __all__ = ["RubricJudge"]
 
@@ -43,6 +44,11 @@ class RubricJudge:
     ) -> None:
         if max_attempts < 1:
             raise ValueError(f"max_attempts={max_attempts} must be >= 1")
+        if constrained and max_tokens < VERDICT_MAX_CHARS:
+            raise ConfigError(
+                f"judge.max_tokens={max_tokens} can cut a verdict off: the longest reply the verdict schema allows is "
+                f"{VERDICT_MAX_CHARS} characters; set judge.max_tokens >= {VERDICT_MAX_CHARS}"
+            )
         self._backend, self._rubric, self._max_attempts = backend, rubric or Rubric(), max_attempts
         self._temperature, self._max_tokens, self._stored_only = temperature, max_tokens, stored_only
         self._progress, self._constrained = progress, constrained

@@ -12,7 +12,7 @@ from harness.judge._rubric import VERDICT_SCHEMA, Rubric
 
 __all__ = ["JUDGE_PROMPT_VERSION", "TAGS", "JudgeItem", "judge_messages", "judge_request"]
 
-JUDGE_PROMPT_VERSION = "judge-v2"  # v2: decoding constrained to the verdict schema
+JUDGE_PROMPT_VERSION = "judge-v3"  # v2: decoding constrained to the verdict schema; v3: a rationale that fits
 TAGS = ("question", "reference", "passages", "answer")
 
 

@@ -12,12 +12,15 @@ from types import MappingProxyType
 
 from harness.errors import ConfigError
 
-__all__ = ["PARTS", "SCORE_STEPS", "VERDICT_SCHEMA", "Rubric", "Verdict"]
+__all__ = ["PARTS", "RATIONALE_MAX_CHARS", "SCORE_STEPS", "VERDICT_MAX_CHARS", "VERDICT_SCHEMA", "Rubric", "Verdict"]
 
 PARTS = ("factuality", "grounding", "completeness", "communication")
 SCORE_STEPS = [round(i / 10, 1) for i in range(11)]
+RATIONALE_MAX_CHARS = 120
 # The verdict's JSON schema: backends that can constrain decoding to it produce nothing else. The rationale is
-# bounded so a rambling judge cannot run out of tokens mid-object; scores are still range-checked when parsed.
+# bounded, and printable ASCII without quote or backslash (no escapes, no multi-byte characters), so every token
+# of a constrained reply holds at least one character: a reply can never be longer than VERDICT_MAX_CHARS tokens,
+# and a judge given that many tokens can never be cut off mid-object. Scores are still range-checked when parsed.
 VERDICT_SCHEMA = MappingProxyType(
     {
         "type": "object",
@@ -25,11 +28,16 @@ VERDICT_SCHEMA = MappingProxyType(
             # tenths, as an enum: grammars built from a schema (llama.cpp's) ignore minimum/maximum, and a small
             # judge constrained to "a number" writes 40 or 4 as often as 0.4
             **{name: {"type": "number", "enum": SCORE_STEPS} for name in PARTS},
-            "rationale": {"type": "string", "maxLength": 200},
+            "rationale": {"type": "string", "pattern": f"^[ !#-\\[\\]-~]{{0,{RATIONALE_MAX_CHARS}}}$"},
         },
         "required": [*PARTS, "rationale"],
         "additionalProperties": False,
     }
+)
+# The longest reply the schema allows: every optional space taken, every score three characters, the longest
+# rationale. llama.cpp's grammar allows one space around each separator; OpenAI and Ollama allow no more.
+VERDICT_MAX_CHARS = len(
+    "{ " + ", ".join(f'"{name}" : 0.0' for name in PARTS) + ' , "rationale" : "' + "x" * RATIONALE_MAX_CHARS + '" } '
 )
 _WEIGHTS = MappingProxyType({"factuality": 0.40, "grounding": 0.30, "completeness": 0.20, "communication": 0.10})
 
