@@ -10,14 +10,9 @@ from harness.pytest_session import BenchSession
 
 
 def test_answers_every_test_question(condition_name: str, bench_session: BenchSession) -> None:
-    result = bench_session.result(condition_name)
-    expected = {r["qid"] for r in result.records}
-    assert len(expected) == len(result.records), "a question was answered twice"
-    assert result.summary["n_questions"] == len(result.records) > 0
-    cap = result.condition.gate.max_error_rate
-    assert result.summary["n_errors"] <= cap * len(result.records), (
-        f"{condition_name}: {result.summary['n_errors']} generation errors exceed gate.max_error_rate={cap:g}"
-    )
+    """Every test question answered once, within the condition's error budget (gate.max_error_rate)."""
+    problems = bench_session.answer_problems(condition_name)
+    assert not problems, "\n".join(problems)
 
 
 def test_report_files_written(condition_name: str, bench_session: BenchSession) -> None:

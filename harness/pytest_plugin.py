@@ -6,8 +6,6 @@ heavy is imported when a benchmark first asks for a result.
 
 from __future__ import annotations
 
-import argparse
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,94 +21,16 @@ _PARAMS = ("condition_name", "candidate_name")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
+    from harness.run._flags import BENCH_FLAGS
+
     group = parser.getgroup("bench", "model-adaptation benchmark harness")
-    group.addoption(
-        "--bench-configs",
-        type=Path,
-        default=Path("configs"),
-        metavar="DIR",
-        help="experiment matrix directory (default: configs)",
-    )
-    group.addoption(
-        "--bench-dataset",
-        type=Path,
-        default=None,
-        metavar="PATH",
-        help="data set directory (corpus.jsonl + questions.jsonl) used by every condition",
-    )
-    group.addoption(
-        "--bench-cache-dir",
-        type=Path,
-        default=None,
-        metavar="DIR",
-        help="artifact cache (default: $HARNESS_CACHE_DIR or .cache/harness)",
-    )
-    group.addoption(
-        "--bench-reports-dir",
-        type=Path,
-        default=Path("reports"),
-        metavar="DIR",
-        help="where run reports go (default: reports)",
-    )
-    group.addoption("--bench-run-id", type=_run_id, default=None, metavar="ID", help="name of this run's report folder")
-    group.addoption(
-        "--bench-strict",
-        action="store_true",
-        default=None,
-        help="a condition whose model is missing fails instead of skipping (the default when $CI is set)",
-    )
-    group.addoption(
-        "--bench-no-strict",
-        action="store_false",
-        dest="bench_strict",
-        help="skip conditions whose model is missing, even under $CI",
-    )
-    group.addoption(
-        "--bench-max-questions",
-        type=_positive_int,
-        default=None,
-        metavar="N",
-        help="answer only the first N test questions (quick mode)",
-    )
-    group.addoption(
-        "--bench-rescore",
-        action="store_true",
-        help="re-evaluate scores and gates from stored generations; never generate",
-    )
-    group.addoption(
-        "--bench-ray-shards",
-        type=_positive_int,
-        default=None,
-        metavar="N",
-        help="answer on N Ray workers (needs the scale extra); default: in this process",
-    )
-    group.addoption(
-        "--bench-ray-address",
-        default=None,
-        metavar="ADDR",
-        help="Ray cluster for --bench-ray-shards (ray://head:10001, auto); default: a private local instance",
-    )
+    for flags, kwargs in BENCH_FLAGS:
+        group.addoption(*flags, **kwargs)
     group.addoption(
         "--bench-latency-always",
         action="store_true",
         help="replay prompts for the latency benchmark even when every answer came from the cache",
     )
-
-
-def _positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise ValueError(f"must be >= 1, got {value}")
-    return value
-
-
-def _run_id(text: str) -> str:
-    from harness.run._options import check_run_id
-
-    try:
-        return check_run_id(text)
-    except HarnessError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def pytest_configure(config: pytest.Config) -> None:

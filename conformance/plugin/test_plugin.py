@@ -119,7 +119,7 @@ def scripted_results(bench_session, tmp_path):
     for name, shift in arms.items():
         cond = bench_session.matrix.condition(name)
         result = ConditionResult(condition=cond, records=_records(shift), summary={}, out_dir=tmp_path)
-        bench_session._results.setdefault(name, result)
+        bench_session.run._results.setdefault(name, result)
 """
 
 

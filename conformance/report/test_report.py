@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.report import cross_size_rows, cross_size_table, write_run_report
+from harness.results import ConditionEntry
 
 
 def _records(n_pass: int, n: int = 10) -> list[dict[str, Any]]:
@@ -16,16 +17,16 @@ def _records(n_pass: int, n: int = 10) -> list[dict[str, Any]]:
     ]
 
 
-def _entry(label: str, group: str, role: str, n_pass: int) -> dict[str, Any]:
-    return {
-        "label": label,
-        "condition": label.split("@")[0],
-        "size_group": group,
-        "role": role,
-        "quantization": "Q4_K_M",
-        "summary": {"n_questions": 10, "f1": n_pass / 10},
-        "records": _records(n_pass),
-    }
+def _entry(label: str, group: str, role: str, n_pass: int) -> ConditionEntry:
+    return ConditionEntry(
+        label=label,
+        condition=label.split("@")[0],
+        size_group=group,
+        role=role,
+        quantization="Q4_K_M",
+        summary={"n_questions": 10, "f1": n_pass / 10},
+        records=tuple(_records(n_pass)),
+    )
 
 
 ENTRIES = [
@@ -63,7 +64,7 @@ def test_run_report_files(tmp_path: Path) -> None:
     }
     paths = write_run_report(tmp_path / "run1", ENTRIES, gates, group_order=["0p5", "3b"], provenance={"git": {}})
     body = json.loads(paths["json"].read_text())
-    assert body["schema_version"] == 1 and set(body["conditions"]) == {e["label"] for e in ENTRIES}
+    assert body["schema_version"] == 1 and set(body["conditions"]) == {e.label for e in ENTRIES}
     markdown = paths["markdown"].read_text()
     assert "- FAIL [promotion] hyb_a vs rag_a: Δ factuality +1.0 pp" in markdown
     html = paths["html"].read_text()

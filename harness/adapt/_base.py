@@ -53,9 +53,7 @@ def resolve_base(name: str) -> BaseModel:
 
 
 def _from_gguf(name: str, path: Path) -> BaseModel:
-    return BaseModel(
-        name=name, kind="gguf", model_dir=path.parent, gguf_file=path.name, sha256=_hash_file(path)
-    )
+    return BaseModel(name=name, kind="gguf", model_dir=path.parent, gguf_file=path.name, sha256=_hash_file(path))
 
 
 def _from_dir(name: str, directory: Path) -> BaseModel:

@@ -18,6 +18,7 @@ __all__ = ["Registration", "ollama_host", "register_ollama", "server_reachable"]
 DEFAULT_HOST = "http://127.0.0.1:11434"
 CONNECT_TIMEOUT_S = 1.5
 
+
 @dataclass(frozen=True, kw_only=True)
 class Registration:
     registered: bool

@@ -118,7 +118,10 @@ class HFBackend:
 
     def _complete(self, request: GenerationRequest) -> Completion:
         inputs = self._tokenizer.apply_chat_template(
-            chat_messages(request.messages), add_generation_prompt=True, return_tensors="pt", return_dict=True,
+            chat_messages(request.messages),
+            add_generation_prompt=True,
+            return_tensors="pt",
+            return_dict=True,
             **request.template_kwargs(),
         ).to(self._device)
         n_prompt = int(inputs["input_ids"].shape[1])

@@ -70,8 +70,15 @@ class OracleBackend:
     def _answer(self, request: GenerationRequest) -> Generation:
         question = self._questions.get(request.qid)
         if question is None:
-            return Generation(qid=request.qid, text="", latency_s=0.0, prompt_tokens=0, completion_tokens=0,
-                              finish_reason="error", error=f"oracle: no question {request.qid!r} in {self._source}")
+            return Generation(
+                qid=request.qid,
+                text="",
+                latency_s=0.0,
+                prompt_tokens=0,
+                completion_tokens=0,
+                finish_reason="error",
+                error=f"oracle: no question {request.qid!r} in {self._source}",
+            )
         text = _refusal() if not question.answerable else _cited(question.answers[0], request)
         return Generation(qid=request.qid, text=text, latency_s=0.0, prompt_tokens=0,
                           completion_tokens=len(text.split()), finish_reason="stop")  # fmt: skip

@@ -20,6 +20,8 @@ COMMANDS: dict[str, str] = {
     "import": "harness.cli._import",
     "split": "harness.cli._split",
     "conditions": "harness.cli._conditions",
+    "run": "harness.cli._run",
+    "schema": "harness.cli._schema",
     "score": "harness.cli._score",
     "compare": "harness.cli._compare",
     "verify": "harness.cli._verify",
@@ -46,7 +48,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"harness {args.command}: interrupted; completed work is kept in the cache", file=sys.stderr)
         return 130
     return code
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

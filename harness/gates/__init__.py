@@ -4,7 +4,7 @@ from harness.gates._budgets import budget_gate
 from harness.gates._outcome import GateOutcome, GateRefused
 from harness.gates._promotion import FACTUALITY_METRIC, check_comparable, promotion_comparison, promotion_gate
 from harness.gates._quantization import quantization_gate
-from harness.gates._results import ResultSet, load_result_set
+from harness.gates._results import ResultSet
 
 __all__ = [
     "FACTUALITY_METRIC",
@@ -13,7 +13,6 @@ __all__ = [
     "ResultSet",
     "budget_gate",
     "check_comparable",
-    "load_result_set",
     "promotion_comparison",
     "promotion_gate",
     "quantization_gate",

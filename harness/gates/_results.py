@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from harness.config import ScoringConfig
-from harness.errors import DataError
+from harness.results import ConditionEntry
 
 if TYPE_CHECKING:
     from harness.stats import Comparison
 
-__all__ = ["ResultSet", "factuality_comparison", "load_result_set", "paired_scores"]
+__all__ = ["ResultSet", "factuality_comparison", "paired_scores"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -25,6 +23,12 @@ class ResultSet:
     size_group: str
     quantization: str
     records: tuple[Mapping[str, Any], ...]
+
+    @classmethod
+    def from_entry(cls, entry: ConditionEntry) -> ResultSet:
+        """The arm a run stored (``harness.results.read_condition``) or just computed."""
+        return cls(condition=entry.condition, size_group=entry.size_group, quantization=entry.quantization,
+                   records=entry.records)  # fmt: skip
 
     def scores(self, metric: str) -> dict[str, float]:
         """qid -> value for scored items where the metric applies (errors and None excluded)."""
@@ -50,32 +54,6 @@ class ResultSet:
     def mean(self, metric: str) -> float | None:
         values = list(self.scores(metric).values())
         return sum(values) / len(values) if values else None
-
-
-def load_result_set(result_dir: Path) -> ResultSet:
-    """Read ``result.json`` + ``results.jsonl`` written by a run (for --bench-rescore and the CLI)."""
-    try:
-        meta = json.loads((result_dir / "result.json").read_text(encoding="utf-8"))
-        lines = (result_dir / "results.jsonl").read_text(encoding="utf-8").splitlines()
-    except (OSError, json.JSONDecodeError) as exc:
-        raise DataError(f"{result_dir}: cannot read stored results ({exc}); re-run the condition") from None
-    cond = meta["condition"]
-    return ResultSet(
-        condition=cond["name"],
-        size_group=cond["size_group"],
-        quantization=cond["model"]["quantization"],
-        records=tuple(_parse(result_dir / "results.jsonl", lines)),
-    )
-
-
-def _parse(path: Path, lines: Sequence[str]) -> list[Mapping[str, Any]]:
-    rows = []
-    for n, line in enumerate(lines, start=1):
-        try:
-            rows.append(json.loads(line))
-        except json.JSONDecodeError:
-            raise DataError(f"{path}:{n}: not valid JSON; the file is damaged, re-run the condition") from None
-    return rows
 
 
 def paired_scores(a: ResultSet, b: ResultSet, metric: str) -> tuple[list[float], list[float], int]:

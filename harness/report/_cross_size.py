@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from harness.results import ConditionEntry
+
 __all__ = ["PASS_METRIC", "cross_size_rows", "cross_size_table"]
 
 # A question passes when it is answered correctly or correctly refused (CRAG score +1).
@@ -17,14 +19,14 @@ def _pass_rate(records: Sequence[Mapping[str, Any]]) -> float | None:
     return sum(1 for r in scored if r[PASS_METRIC] >= 1) / len(scored) if scored else None
 
 
-def cross_size_rows(entries: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, float | None]]:
+def cross_size_rows(entries: Sequence[ConditionEntry]) -> dict[str, dict[str, float | None]]:
     """size group -> {base, rag, ft, ft_rag pass rates, rag_benefit_x, ft_benefit_pp, synergy_pp}."""
     table: dict[str, dict[str, float | None]] = {}
     for e in entries:
-        if "@" in e["label"]:
+        if "@" in e.label:
             continue  # quantisation variants are not separate arms
-        row = table.setdefault(e["size_group"], {role: None for role, _ in _ROLES})
-        row[e["role"]] = _pass_rate(e["records"])
+        row = table.setdefault(e.size_group, {role: None for role, _ in _ROLES})
+        row[e.role] = _pass_rate(e.records)
     for row in table.values():
         base, rag, ft, ft_rag = (row.get(r) for r, _ in _ROLES)
         row["rag_benefit_x"] = rag / base if rag is not None and base else None
@@ -34,7 +36,7 @@ def cross_size_rows(entries: Sequence[Mapping[str, Any]]) -> dict[str, dict[str,
     return table
 
 
-def cross_size_table(entries: Sequence[Mapping[str, Any]], order: Sequence[str]) -> str:
+def cross_size_table(entries: Sequence[ConditionEntry], order: Sequence[str]) -> str:
     rows = cross_size_rows(entries)
     groups = [g for g in order if g in rows]
     if len(groups) < 2:

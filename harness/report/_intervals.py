@@ -1,22 +1,30 @@
-"""Seeded bootstrap intervals for per-condition means (the bars of the report)."""
+"""Intervals for per-condition means (the bars of the report): the paired bootstrap of ``harness.stats`` against
+zero, with the condition's own scoring settings (resamples, confidence, seed), as its gates use them."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 __all__ = ["mean_interval"]
 
 
 def mean_interval(
-    values: Sequence[float], *, confidence: float = 0.95, resamples: int = 2000, seed: int = 20251101
+    values: Sequence[float], scoring: Mapping[str, Any] | None = None
 ) -> tuple[float, float, float] | None:
-    """(mean, low, high) by percentile bootstrap; None when there are no values."""
-    import numpy as np
+    """(mean, low, high); None when there are no values. ``scoring``: the condition's ``scoring`` block."""
+    from harness.config import ScoringConfig
+    from harness.stats import paired_bootstrap
 
     if not values:
         return None
-    data = np.asarray(values, dtype=float)
-    rng = np.random.default_rng(seed)
-    means = data[rng.integers(0, len(data), size=(resamples, len(data)))].mean(axis=1)
-    tail = (1 - confidence) / 2
-    return float(data.mean()), float(np.quantile(means, tail)), float(np.quantile(means, 1 - tail))
+    defaults = ScoringConfig()
+    settings = scoring or {}
+    interval = paired_bootstrap(
+        [0.0] * len(values),
+        values,
+        resamples=int(settings.get("bootstrap_resamples", defaults.bootstrap_resamples)),
+        confidence=float(settings.get("confidence", defaults.confidence)),
+        seed=int(settings.get("seed", defaults.seed)),
+    )
+    return interval.estimate, interval.low, interval.high

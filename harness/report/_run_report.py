@@ -11,10 +11,10 @@ from typing import Any
 from harness.report._cross_size import cross_size_table
 from harness.report._intervals import mean_interval
 from harness.report._svg import Bar, ForestRow, bar_chart, forest_plot, line_chart
+from harness.results import RUN_SCHEMA_VERSION, ConditionEntry
 
-__all__ = ["RUN_SCHEMA_VERSION", "write_run_report"]
+__all__ = ["write_run_report"]
 
-RUN_SCHEMA_VERSION = 1
 BAR_METRICS = (
     ("f1", "Token F1"),
     ("exact_match", "Exact match"),
@@ -25,7 +25,7 @@ BAR_METRICS = (
 
 def write_run_report(
     run_dir: Path,
-    entries: Sequence[Mapping[str, Any]],
+    entries: Sequence[ConditionEntry],
     gates: Mapping[str, Mapping[str, Any]],
     *,
     group_order: Sequence[str],
@@ -38,7 +38,7 @@ def write_run_report(
     body = {
         "schema_version": RUN_SCHEMA_VERSION,
         "run_id": run_dir.name,
-        "conditions": {e["label"]: _entry_json(e) for e in entries},
+        "conditions": {e.label: e.index_json() for e in entries},
         "gates": dict(gates),
         "provenance": dict(provenance),
     }
@@ -49,16 +49,11 @@ def write_run_report(
     return paths
 
 
-def _entry_json(e: Mapping[str, Any]) -> dict[str, Any]:
-    keys = ("condition", "size_group", "role", "quantization", "summary", "model", "dataset", "splits", "timings_s")
-    return {k: e.get(k) for k in keys} | {"results": f"{e['label']}/results.jsonl"}
-
-
 def _gate_lines(gates: Mapping[str, Mapping[str, Any]]) -> list[str]:
     return [f"- {'PASS' if g['passed'] else 'FAIL'} [{g['gate']}] {g['message']}" for g in gates.values()]
 
 
-def _summary_table(entries: Sequence[Mapping[str, Any]]) -> list[str]:
+def _summary_table(entries: Sequence[ConditionEntry]) -> list[str]:
     cols = (
         "exact_match",
         "f1",
@@ -74,13 +69,13 @@ def _summary_table(entries: Sequence[Mapping[str, Any]]) -> list[str]:
     )
     lines = ["| condition | quant | n | " + " | ".join(cols) + " |", "|---" * (len(cols) + 3) + "|"]
     for e in entries:
-        s = e["summary"]
+        s = e.summary
         cells = [_fmt(s.get(c)) for c in cols]
-        lines.append(f"| {e['label']} | {e['quantization']} | {s.get('n_questions')} | " + " | ".join(cells) + " |")
+        lines.append(f"| {e.label} | {e.quantization} | {s.get('n_questions')} | " + " | ".join(cells) + " |")
     return lines
 
 
-def _markdown(run_id: str, entries: Sequence[Mapping[str, Any]], gates: Mapping[str, Any], order: Sequence[str]) -> str:
+def _markdown(run_id: str, entries: Sequence[ConditionEntry], gates: Mapping[str, Any], order: Sequence[str]) -> str:
     parts = [f"# Run {run_id}", "", "## Conditions", "", *_summary_table(entries), ""]
     if gates:
         parts += ["## Gates", "", *_gate_lines(gates), ""]
@@ -90,7 +85,7 @@ def _markdown(run_id: str, entries: Sequence[Mapping[str, Any]], gates: Mapping[
     return "\n".join(parts)
 
 
-def _html(run_id: str, entries: Sequence[Mapping[str, Any]], gates: Mapping[str, Any], order: Sequence[str]) -> str:
+def _html(run_id: str, entries: Sequence[ConditionEntry], gates: Mapping[str, Any], order: Sequence[str]) -> str:
     charts = [_metric_bars(entries, key, label) for key, label in BAR_METRICS]
     charts.append(forest_plot("Paired differences vs baseline / F16 (factuality, pp)", _forest_rows(gates)))
     charts += _quantization_charts(entries)
@@ -113,12 +108,12 @@ def _values(records: Sequence[Mapping[str, Any]], key: str) -> list[float]:
     return out
 
 
-def _metric_bars(entries: Sequence[Mapping[str, Any]], key: str, label: str) -> str:
+def _metric_bars(entries: Sequence[ConditionEntry], key: str, label: str) -> str:
     bars = []
     for e in entries:
-        ci = mean_interval(_values(e["records"], key))
+        ci = mean_interval(_values(e.records, key), e.scoring)
         if ci is not None:
-            bars.append(Bar(label=e["label"], value=ci[0], low=ci[1], high=ci[2]))
+            bars.append(Bar(label=e.label, value=ci[0], low=ci[1], high=ci[2]))
     return bar_chart(f"{label} (mean, 95% bootstrap CI)", bars)
 
 
@@ -131,19 +126,19 @@ def _forest_rows(gates: Mapping[str, Mapping[str, Any]]) -> list[ForestRow]:
     return rows
 
 
-def _quantization_charts(entries: Sequence[Mapping[str, Any]]) -> list[str]:
-    by_condition: dict[str, list[Mapping[str, Any]]] = {}
+def _quantization_charts(entries: Sequence[ConditionEntry]) -> list[str]:
+    by_condition: dict[str, list[ConditionEntry]] = {}
     for e in entries:
-        by_condition.setdefault(e["condition"], []).append(e)
+        by_condition.setdefault(e.condition, []).append(e)
     charts = []
     for name, group in by_condition.items():
-        if len({e["quantization"] for e in group}) < 2:
+        if len({e.quantization for e in group}) < 2:
             continue
-        group = sorted(group, key=lambda e: str(e["quantization"]))
-        labels = [str(e["quantization"]) for e in group]
+        group = sorted(group, key=lambda e: e.quantization)
+        labels = [e.quantization for e in group]
         series = {
-            "F1": [e["summary"].get("f1") for e in group],
-            "tokens/s": [e["summary"].get("tokens_per_s") for e in group],
+            "F1": [e.summary.get("f1") for e in group],
+            "tokens/s": [e.summary.get("tokens_per_s") for e in group],
         }
         charts.append(
             line_chart(f"{name}: quantisation level vs score and speed (each scaled to its max)", labels, series)
@@ -151,14 +146,14 @@ def _quantization_charts(entries: Sequence[Mapping[str, Any]]) -> list[str]:
     return charts
 
 
-def _task_type_chart(entries: Sequence[Mapping[str, Any]]) -> str:
+def _task_type_chart(entries: Sequence[ConditionEntry]) -> str:
     bars = []
     for e in entries:
-        types = sorted({str(r.get("task_type")) for r in e["records"]})
+        types = sorted({str(r.get("task_type")) for r in e.records})
         for t in types:
-            values = _values([r for r in e["records"] if r.get("task_type") == t], "crag")
+            values = _values([r for r in e.records if r.get("task_type") == t], "crag")
             if values:
-                bars.append(Bar(label=f"{e['label']} / {t}", value=(sum(values) / len(values) + 1) / 2))
+                bars.append(Bar(label=f"{e.label} / {t}", value=(sum(values) / len(values) + 1) / 2))
     return bar_chart("Per task type: pass-equivalent score ((CRAG + 1) / 2)", bars)
 
 

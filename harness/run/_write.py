@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from harness.cache import atomic_write_text
 from harness.config import Condition
+from harness.results import write_condition_files
 from harness.run._options import RunOptions
 from harness.run._provenance import provenance
 
-__all__ = ["RESULT_SCHEMA_VERSION", "summarise", "write_condition"]
-
-RESULT_SCHEMA_VERSION = 1
+__all__ = ["summarise", "write_condition"]
 
 
 def write_condition(
@@ -27,9 +24,6 @@ def write_condition(
     label: str,
 ) -> tuple[Path, dict[str, Any]]:
     out = opts.reports_dir / opts.run_id / label
-    out.mkdir(parents=True, exist_ok=True)
-    lines = "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in records)
-    atomic_write_text(out / "results.jsonl", lines)
     summary = summarise(records)
     if cond.judge.enabled:
         from harness.run._judging import judge_summary
@@ -37,7 +31,6 @@ def write_condition(
         summary.update(judge_summary(records, cond))
     summary["peak_rss_mb"] = context.get("peak_rss_mb")
     result = {
-        "schema_version": RESULT_SCHEMA_VERSION,
         "run_id": opts.run_id,
         "label": label,
         "condition": asdict(cond),
@@ -45,8 +38,7 @@ def write_condition(
         **context,
         "provenance": provenance(),
     }
-    atomic_write_text(out / "result.json", json.dumps(result, indent=2, sort_keys=True, default=_jsonable) + "\n")
-    atomic_write_text(out / "summary.md", _markdown(cond, summary, context))
+    write_condition_files(out, records, result, _markdown(cond, summary, context))
     return out, summary
 
 
@@ -58,14 +50,6 @@ def summarise(records: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     summary["n_questions"] = len(records)
     summary["n_errors"] = len(records) - len(scored)
     return summary
-
-
-def _jsonable(value: object) -> object:
-    if isinstance(value, Mapping):
-        return dict(value)
-    if isinstance(value, Path):
-        return str(value)
-    return str(value)
 
 
 _HEADLINE = (

@@ -22,9 +22,7 @@ class ConversionError(HarnessError):
     """llama.cpp's converter refused or failed; the message holds its last lines."""
 
 
-def convert_model(
-    model_dir: Path, out: Path, *, name: str | None = None, converters: Converters | None = None
-) -> Path:
+def convert_model(model_dir: Path, out: Path, *, name: str | None = None, converters: Converters | None = None) -> Path:
     """``model_dir`` (config.json, safetensors, tokenizer files) -> ``out`` as an F16 GGUF.
 
     ``name`` becomes ``general.name``. It is not cosmetic: llama.cpp gives Phi-3's chat tokens their

@@ -92,7 +92,7 @@ def modelfile_spec(gguf_path: Path) -> ModelfileSpec:
     fields = read_gguf_fields(gguf_path)
     chat = str(fields.get("tokenizer.chat_template") or "")
     family = next((name for name, (marker, _, _) in FAMILY_TEMPLATES.items() if marker in chat), None)
-    template, turn_stops = (FAMILY_TEMPLATES[family][1:] if family else (None, ()))
+    template, turn_stops = FAMILY_TEMPLATES[family][1:] if family else (None, ())
     tokens = fields.get("tokenizer.ggml.tokens") or []
     specials = [fields.get(k) for k in ("tokenizer.ggml.eos_token_id", "tokenizer.ggml.eot_token_id")]
     stops = [*turn_stops, *(str(tokens[i]) for i in specials if isinstance(i, int) and 0 <= i < len(tokens))]

@@ -95,7 +95,10 @@ def greedy_llama(
 
     n_ctx = max(len(p) for p in prompts) + n_tokens + 8
     llm: Any = llama_cpp.Llama(
-        model_path=str(gguf), lora_path=str(lora) if lora else None, n_ctx=n_ctx, n_threads=llama_threads(),
+        model_path=str(gguf),
+        lora_path=str(lora) if lora else None,
+        n_ctx=n_ctx,
+        n_threads=llama_threads(),
         verbose=False,
     )
     try:

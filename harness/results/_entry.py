@@ -1,0 +1,59 @@
+"""What one condition (or one quantisation variant of it) produced in a run, as the report and gates read it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["ConditionEntry"]
+
+# Context blocks a run records beside the summary; each is a JSON object (or absent).
+CONTEXT_KEYS = ("model", "dataset", "splits", "timings_s")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConditionEntry:
+    """``label`` names the run's folder for it: the condition's name, or ``name@Q8_0`` for a quantisation variant."""
+
+    label: str
+    condition: str
+    size_group: str
+    role: str
+    quantization: str
+    summary: Mapping[str, Any]
+    records: tuple[Mapping[str, Any], ...]
+    model: Mapping[str, Any] | None = None
+    dataset: Mapping[str, Any] | None = None
+    splits: Mapping[str, Any] | None = None
+    timings_s: Mapping[str, Any] | None = None
+    # The condition's scoring settings (bootstrap resamples, confidence, seed), for intervals drawn from the entry.
+    scoring: Mapping[str, Any] | None = None
+
+    @classmethod
+    def from_result_json(
+        cls, label: str, body: Mapping[str, Any], records: tuple[Mapping[str, Any], ...]
+    ) -> ConditionEntry:
+        cond = body["condition"]
+        return cls(
+            label=label,
+            condition=cond["name"],
+            size_group=cond["size_group"],
+            role=cond["role"],
+            quantization=cond["model"]["quantization"],
+            summary=body["summary"],
+            records=records,
+            **{key: body.get(key) for key in CONTEXT_KEYS},
+            scoring=cond.get("scoring"),
+        )
+
+    def index_json(self) -> dict[str, Any]:
+        """The entry as the run report's results.json lists it: everything but the records, which stay in their file."""
+        head = {"condition": self.condition, "size_group": self.size_group, "role": self.role}
+        context = {key: getattr(self, key) for key in CONTEXT_KEYS}
+        return (
+            head
+            | {"quantization": self.quantization, "summary": self.summary}
+            | context
+            | {"results": f"{self.label}/results.jsonl"}
+        )
