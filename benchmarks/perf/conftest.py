@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from _perf import ROOT, skip_under_xdist
 
+from benchmarks.perf._perf import ROOT, skip_under_xdist
 from harness.config import Condition, load_matrix
 from harness.run import ConditionResult, RunOptions, run_condition
 

@@ -9,8 +9,8 @@ import os
 from typing import Any
 
 import pytest
-from _perf import interleaved, median, record, size
 
+from benchmarks.perf._perf import interleaved, median, record, size
 from harness.backends import GenerationRequest, create_backend, embedded_gguf_path
 from harness.backends._batch import chat_messages
 from harness.config import Condition

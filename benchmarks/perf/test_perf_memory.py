@@ -10,8 +10,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from _perf import record, size
-
+from benchmarks.perf._perf import record, size
 from harness.config import Condition
 from harness.run import ConditionResult, RunOptions, run_condition
 from harness.run._pipeline import peak_rss_mb

@@ -8,9 +8,9 @@ import shutil
 from typing import Any
 
 import pytest
-from _perf import interleaved, median, record, size
-from conftest import one_thread
 
+from benchmarks.perf._perf import interleaved, median, record, size
+from benchmarks.perf.conftest import one_thread
 from harness.backends import embedded_gguf_path
 from harness.backends._batch import chat_messages
 from harness.config import Condition

@@ -6,8 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from _perf import ROOT, interleaved, median, record, size
-
+from benchmarks.perf._perf import ROOT, interleaved, median, record, size
 from harness.cache import Cache
 from harness.config import Condition
 from harness.data import load_dataset

@@ -12,9 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from _perf import median, record, size
-from _plain_lora import batches, encode, padding_fraction, train_plain
-
+from benchmarks.perf._perf import median, record, size
+from benchmarks.perf._plain_lora import batches, encode, padding_fraction, train_plain
 from harness.adapt import MIN_TRAIN_SAMPLES, Hyperparams, resolve_base, train_lora
 from harness.adapt._base import load_base, load_tokenizer
 from harness.adapt._data_stage import split_samples
@@ -54,7 +53,7 @@ def _step_seconds(arms: dict[str, Callable[[], float]], rounds: int) -> dict[str
 
 
 def test_lora_step_tokens_per_second_against_a_plain_peft_loop(benchmark: Any, tmp_path: Path) -> None:
-    from _perf import ROOT
+    from benchmarks.perf._perf import ROOT
 
     cond = load_matrix(ROOT / "configs").condition("lora_tiny_ft")
     cfg = dataclasses.replace(cond.adaptation, max_train_samples=MIN_TRAIN_SAMPLES, epochs=1)  # two steps of 4

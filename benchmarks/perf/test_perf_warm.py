@@ -8,8 +8,9 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from _perf import ROOT, record, size
-from _subprocess import run_bench
+from benchmarks.perf._subprocess import run_bench
+
+from benchmarks.perf._perf import ROOT, record, size
 
 TARGET = 0.05
 

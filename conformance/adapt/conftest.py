@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tiny_llama import build_tiny_llama
 
+from conformance.tiny_llama import build_tiny_llama
 from harness.config import AdaptationConfig, Condition, ModelSpec, RetrievalConfig
 from harness.data import Dataset, Document, Question, Splits
 

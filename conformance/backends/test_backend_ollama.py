@@ -13,7 +13,7 @@ from harness.config import GenerationConfig, ModelSpec
 from harness.errors import ModelUnavailable
 
 if TYPE_CHECKING:
-    from conftest import FakeOllama  # the fixture's type, for readers; not imported at run time
+    from conformance.backends.conftest import FakeOllama  # the fixture's type, for readers; not imported at run time
 
 TAG = {"name": "qwen2.5:0.5b", "model": "qwen2.5:0.5b", "digest": "abc123", "details": {"quantization_level": "Q4_K_M"}}
 

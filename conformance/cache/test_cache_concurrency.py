@@ -5,8 +5,7 @@ from __future__ import annotations
 import multiprocessing
 from pathlib import Path
 
-from _cache_workers import build_shared_entry
-
+from conformance.cache._cache_workers import build_shared_entry
 from harness.cache import verify_checksums
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from families import FAMILIES, build_family
 
+from conformance.families import FAMILIES, build_family
 from harness.adapt.export import Converters, find_converters
 
 EXPORTED = ("qwen2", "qwen3", "llama3", "mistral", "phi3")

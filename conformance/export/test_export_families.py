@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 import pytest
-from conftest import EXPORTED, Exported
 
+from conformance.export.conftest import EXPORTED, Exported
 from harness.adapt.export import (
     ExportCheckFailed,
     ExportJob,
@@ -145,7 +145,7 @@ def test_a_tokenizer_that_disagrees_with_llama_cpp_is_caught(tmp_path: Path, con
     rebuilt Llama tokenizer), where llama.cpp prefixes every fragment after a special token: the check names it."""
     import dataclasses
 
-    from families import FAMILIES, build_family
+    from conformance.families import FAMILIES, build_family
 
     family = dataclasses.replace(FAMILIES["mistral"], space_each_fragment=False)
     model_dir = build_family(family, converters.root / "models", tmp_path / "mistral-as-read")

@@ -10,8 +10,15 @@ from typing import Any
 
 import numpy as np
 import pytest
-from gate_arms import always_refuse, noisy, oracle, oracle_citing_the_other_passage, oracle_uncited, run_arm
 
+from conformance.gates.gate_arms import (
+    always_refuse,
+    noisy,
+    oracle,
+    oracle_citing_the_other_passage,
+    oracle_uncited,
+    run_arm,
+)
 from harness.config import load_matrix
 from harness.gates import GateRefused, budget_gate, promotion_gate, quantization_gate
 

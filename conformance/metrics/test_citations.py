@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from metrics_builders import ctx, passage, question
 
+from conformance.metrics.metrics_builders import ctx, passage, question
 from harness.config import ScoringConfig
 from harness.metrics import METRICS, parse_citations, resolve_citations
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from metrics_builders import ctx, generation, passage, question
 
+from conformance.metrics.metrics_builders import ctx, generation, passage, question
 from harness.config import ScoringConfig
 from harness.errors import ConfigError, DataError
 from harness.metrics import METRICS, GenerationFailed, ItemContext, aggregate, score_item

@@ -7,8 +7,8 @@ import string
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from metrics_builders import generation, passage, question
 
+from conformance.metrics.metrics_builders import generation, passage, question
 from harness.config import ScoringConfig
 from harness.metrics import METRICS, ItemContext, compute_exact, compute_f1, gold_answers, parse_citations, score_item
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from metrics_builders import ctx, question
 
+from conformance.metrics.metrics_builders import ctx, question
 from harness.config import ScoringConfig
 from harness.errors import ConfigError
 from harness.metrics import METRICS, RefusalDetector, crag_outcome, detector_for

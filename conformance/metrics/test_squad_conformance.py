@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import reference_squad2_eval as ref
-from metrics_builders import ctx, question
+import conformance.metrics.reference_squad2_eval as ref
 
+from conformance.metrics.metrics_builders import ctx, question
 from harness.cli import _score
 from harness.config import ScoringConfig
 from harness.errors import DataError, HarnessError

@@ -6,9 +6,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fault_server import FaultInjectingServer, running
-from resume_runs import Run
-from tiny_data import answer_table, write_configs, write_dataset
+
+from conformance.reliability.fault_server import FaultInjectingServer, running
+from conformance.reliability.resume_runs import Run
+from conformance.reliability.tiny_data import answer_table, write_configs, write_dataset
 
 # Looks like a real key, so a leak would be noticed by any scanner too; never valid anywhere.
 PLANTED_KEY = "sk-PLANTED-reliability-0123456789abcdefABCDEF"
@@ -41,7 +42,7 @@ def tiny_configs(tmp_path: Path, tiny_dataset: Path, fault_server: FaultInjectin
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """How many cases each fuzz target tried in this run (the closing note of the reliability suite quotes them)."""
-    from fuzz_budget import ESCAPED, MAX_EXAMPLES, TRIED
+    from conformance.reliability.fuzz_budget import ESCAPED, MAX_EXAMPLES, TRIED
 
     if TRIED:
         terminalreporter.write_sep("-", "fuzz cases tried (max_examples)")

@@ -260,7 +260,7 @@ def _tag() -> dict[str, Any]:
 
 def main(argv: list[str]) -> None:
     """Serve the faults ``argv[1:]``, then ``ok``, writing the port to ``argv[0]`` once listening."""
-    from tiny_data import answer_table
+    from conformance.reliability.tiny_data import answer_table
 
     with running(FaultInjectingServer(answers=answer_table())) as server:
         server.script(*argv[1:])

@@ -7,10 +7,10 @@ import multiprocessing
 from pathlib import Path
 
 import pytest
-from conftest import PLANTED_KEY
-from fault_server import FaultInjectingServer
-from resume_runs import Run, append_records
 
+from conformance.reliability.conftest import PLANTED_KEY
+from conformance.reliability.fault_server import FaultInjectingServer
+from conformance.reliability.resume_runs import Run, append_records
 from harness.cache import JsonlJournal, verify_checksums
 
 

@@ -11,9 +11,9 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from conftest import PLANTED_KEY
-from tiny_data import write_configs
 
+from conformance.reliability.conftest import PLANTED_KEY
+from conformance.reliability.tiny_data import write_configs
 from harness.backends import GenerationRequest, Message, embedded_gguf_path
 from harness.backends._batch import Completion, generate_each
 from harness.backends._hf import _load_model

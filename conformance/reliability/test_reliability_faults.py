@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import PLANTED_KEY
-from fault_server import REFUSAL, FaultInjectingServer
-from tiny_data import answer_table
 
+from conformance.reliability.conftest import PLANTED_KEY
+from conformance.reliability.fault_server import REFUSAL, FaultInjectingServer
+from conformance.reliability.tiny_data import answer_table
 from harness.backends import Backend, GenerationRequest, Message
 from harness.backends._ollama import OllamaBackend
 from harness.backends._openai import OpenAIBackend

@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 import yaml
-from fuzz_budget import fuzz, tried
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conformance.reliability.fuzz_budget import fuzz, tried
 from harness.config import Matrix, load_matrix, read_yaml
 from harness.errors import ConfigError
 

@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fuzz_budget import fuzz, tried
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conformance.reliability.fuzz_budget import fuzz, tried
 from harness.backends import Generation
 from harness.config import RetrievalConfig, ScoringConfig
 from harness.data import Dataset, import_folder, import_squad2, load_dataset, read_questions_jsonl

@@ -12,10 +12,10 @@ from __future__ import annotations
 import math
 
 import pytest
-from fuzz_budget import fuzz, tried
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conformance.reliability.fuzz_budget import fuzz, tried
 from harness.backends import Generation
 from harness.config import ScoringConfig
 from harness.data import Question

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from fuzz_budget import fuzz, tried
 from hypothesis import given
 from hypothesis import strategies as st
 from safetensors.numpy import load_file, save_file
 
+from conformance.reliability.fuzz_budget import fuzz, tried
 from harness.backends import check_safetensors, embedded_gguf_path
 from harness.backends._hf import HFBackend
 from harness.backends._llama_cpp import LlamaCppBackend

@@ -8,12 +8,12 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pytest
-from conftest import PLANTED_KEY
-from fault_server import FaultInjectingServer
-from fuzz_budget import fuzz, tried
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conformance.reliability.conftest import PLANTED_KEY
+from conformance.reliability.fault_server import FaultInjectingServer
+from conformance.reliability.fuzz_budget import fuzz, tried
 from harness.backends import Generation, GenerationRequest
 from harness.backends._openai import OpenAIBackend
 from harness.config import GenerationConfig, ModelSpec

@@ -12,9 +12,9 @@ import signal
 from pathlib import Path
 
 import pytest
-from resume_runs import QUESTIONS, Run, journal_files, journal_qids
-from tiny_data import write_configs
 
+from conformance.reliability.resume_runs import QUESTIONS, Run, journal_files, journal_qids
+from conformance.reliability.tiny_data import write_configs
 from harness.cache import verify_checksums
 
 pytestmark = pytest.mark.slow

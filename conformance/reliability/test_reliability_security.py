@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import PLANTED_KEY
-from fault_server import FaultInjectingServer
 
+from conformance.reliability.conftest import PLANTED_KEY
+from conformance.reliability.fault_server import FaultInjectingServer
 from harness.cache import Cache
 from harness.config import DataConfig, ModelSpec, load_matrix
 from harness.config._convert import FieldError

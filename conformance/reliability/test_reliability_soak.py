@@ -9,11 +9,11 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import PLANTED_KEY
-from fault_server import FaultInjectingServer
-from resume_runs import QUESTIONS, Run, journal_lines, journal_qids
-from tiny_data import write_configs
 
+from conformance.reliability.conftest import PLANTED_KEY
+from conformance.reliability.fault_server import FaultInjectingServer
+from conformance.reliability.resume_runs import QUESTIONS, Run, journal_lines, journal_qids
+from conformance.reliability.tiny_data import write_configs
 from harness.config import load_matrix
 from harness.errors import BackendError
 from harness.run import RunOptions, run_condition

@@ -6,8 +6,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from _topic_corpus import CORPUS, QUERIES
 
+from conformance.retrieval._topic_corpus import CORPUS, QUERIES
 from harness.cache import Cache
 from harness.config import RetrievalConfig
 from harness.errors import ConfigError, DataError

@@ -8,8 +8,7 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from tiny_llama import build_tiny_llama
-
+from conformance.tiny_llama import build_tiny_llama
 from harness.config import AdaptationConfig, Condition, GridConfig, ModelSpec, RetrievalConfig
 from harness.data import Dataset, Document, Question, Splits
 

@@ -25,8 +25,8 @@ def ray_local() -> Iterator[Any]:
     """A private local Ray instance (2 CPUs) for the session; the harness reuses an initialised Ray as it is."""
     ray = pytest.importorskip("ray", reason='Ray is an optional extra: pip install "adapt-bench-harness[scale]"')
     pytest.importorskip("ray.tune")
-    import _fake_training
-    import _tiny_adapt
+    import conformance.scale._fake_training as _fake_training
+    import conformance.scale._tiny_adapt as _tiny_adapt
 
     pickler: Any = importlib.import_module("ray.cloudpickle")
 

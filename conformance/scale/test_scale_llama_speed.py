@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _fixture_prompts import fixture_requests
 
+from conformance.scale._fixture_prompts import fixture_requests
 from harness.backends import GenerationRequest, create_backend, embedded_gguf_path
 from harness.backends._batch import chat_messages
 from harness.backends._llama_cpp import parallel_sequences

@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _fake_training import failing_train, fake_train
-from _tiny_adapt import QUIET, tiny_condition, toy_splits
 
+from conformance.scale._fake_training import failing_train, fake_train
+from conformance.scale._tiny_adapt import QUIET, tiny_condition, toy_splits
 from harness.adapt import Hyperparams, adapt
 from harness.adapt._grid import run_trials
 from harness.adapt._ray_grid import run_trials_ray

@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _fixture_prompts import condition, fixture_requests
-from _small_data import small_dataset
 
+from conformance.scale._fixture_prompts import condition, fixture_requests
+from conformance.scale._small_data import small_dataset
 from harness.backends import Generation, create_backend
 from harness.config import GenerationConfig, ModelSpec
 from harness.errors import ModelUnavailable

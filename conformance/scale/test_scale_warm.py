@@ -6,8 +6,8 @@ import dataclasses
 from pathlib import Path
 
 import pytest
-from _small_data import ROOT, small_dataset
 
+from conformance.scale._small_data import ROOT, small_dataset
 from harness.config import load_matrix
 from harness.run import RunOptions, run_condition
 

@@ -6,7 +6,8 @@ import json
 import shutil
 
 import pytest
-from _small_data import ROOT, configs_with_base, small_dataset
+
+from conformance.scale._small_data import ROOT, configs_with_base, small_dataset
 
 pytestmark = pytest.mark.slow
 
