@@ -8,9 +8,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from benchmarks.perf._subprocess import run_bench
-
 from benchmarks.perf._perf import ROOT, record, size
+from benchmarks.perf._subprocess import run_bench
 
 TARGET = 0.05
 

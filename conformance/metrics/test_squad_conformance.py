@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import conformance.metrics.reference_squad2_eval as ref
 
+import conformance.metrics.reference_squad2_eval as ref
 from conformance.metrics.metrics_builders import ctx, question
 from harness.cli import _score
 from harness.config import ScoringConfig
