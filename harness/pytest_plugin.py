@@ -18,10 +18,11 @@ __all__ = ["SESSION_KEY"]
 SESSION_KEY = pytest.StashKey[BenchSession]()
 _WATCH = "bench-gate-watch"
 _PARAMS = ("condition_name", "candidate_name")
+_MATRIX_ERROR = pytest.StashKey[str]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    from harness.run._flags import BENCH_FLAGS
+    from harness.run import BENCH_FLAGS
 
     group = parser.getgroup("bench", "model-adaptation benchmark harness")
     for flags, kwargs in BENCH_FLAGS:
@@ -65,7 +66,10 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
             try:
                 names = session.condition_names(candidates_only=param == "candidate_name")
             except HarnessError as exc:
-                raise pytest.UsageError(str(exc)) from None
+                # Reported once, without a traceback, when collection ends (pytest_collection_finish): raised here, it
+                # would be a collection error per test module, each under pluggy's traceback.
+                metafunc.config.stash[_MATRIX_ERROR] = str(exc)
+                names = []
             metafunc.parametrize(param, names, ids=names)
 
 
@@ -82,6 +86,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 def pytest_collection_finish(session: pytest.Session) -> None:
     """After -k/-m selection: which candidates' promotion gates run, so each gate is corrected for all of them."""
+    problem = session.config.stash.get(_MATRIX_ERROR, None)
+    if problem is not None:
+        raise pytest.UsageError(problem)
     bench = session.config.stash.get(SESSION_KEY, None)
     if bench is None:
         return

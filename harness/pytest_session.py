@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import pytest
 
 from harness.errors import HarnessError, ModelUnavailable
-from harness.run._session import BenchRun, GateSkipped
+from harness.run import BenchRun, GateSkipped
 
 if TYPE_CHECKING:
     from harness.config import Matrix
@@ -36,7 +36,7 @@ class BenchSession:
 
     @classmethod
     def from_pytest(cls, config: pytest.Config) -> BenchSession:
-        from harness.run._flags import options_from
+        from harness.run import options_from
 
         opts = options_from(config.getoption, run_id=_shared_run_id(config))
         worker = getattr(config, "workerinput", None)

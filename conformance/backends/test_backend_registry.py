@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from harness.backends import BACKENDS, GenerationRequest, Message, embedded_gguf_path, file_sha256, redact
+from harness.backends import BACKENDS, GenerationRequest, Message, embedded_gguf_path, redact
 from harness.backends._batch import Completion, finish_reason, generate_each
+from harness.cache import sha256_file_memo
 from harness.errors import ConfigError
 
 
@@ -40,10 +41,10 @@ def test_embedded_gguf_is_the_shipped_smollm2_file() -> None:
 def test_file_hash_is_cached_until_the_file_changes(tmp_path: Path) -> None:
     path = tmp_path / "m.bin"
     path.write_bytes(b"one")
-    first = file_sha256(path)
-    assert file_sha256(path) == first
+    first = sha256_file_memo(path)
+    assert sha256_file_memo(path) == first
     path.write_bytes(b"two!")
-    assert file_sha256(path) != first
+    assert sha256_file_memo(path) != first
 
 
 def test_redact_masks_every_secret_and_ignores_empty_ones() -> None:

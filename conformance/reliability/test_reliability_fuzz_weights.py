@@ -20,9 +20,10 @@ from hypothesis import strategies as st
 from safetensors.numpy import load_file, save_file
 
 from conformance.reliability.fuzz_budget import fuzz, tried
-from harness.backends import check_safetensors, embedded_gguf_path
+from harness.backends import embedded_gguf_path
 from harness.backends._hf import HFBackend
 from harness.backends._llama_cpp import LlamaCppBackend
+from harness.cache import check_safetensors
 from harness.config import GenerationConfig, ModelSpec
 from harness.errors import BackendError, CacheError, HarnessError
 from harness.retrieval._embedder import load_embedder

@@ -73,14 +73,14 @@ def test_parallel_sequences_default_to_one_per_core_and_one_on_a_gpu() -> None:
 
 
 def test_omp_num_threads_caps_the_threads(monkeypatch: pytest.MonkeyPatch) -> None:
-    from harness.backends._llama_cpp import _threads
+    from harness.backends import thread_budget
 
     monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
-    cores = _threads()
+    cores = thread_budget()
     monkeypatch.setenv("OMP_NUM_THREADS", "1")
-    assert _threads() == 1
+    assert thread_budget() == 1
     monkeypatch.setenv("OMP_NUM_THREADS", "not-a-number")
-    assert _threads() == cores
+    assert thread_budget() == cores
 
 
 def test_a_failed_request_leaves_the_next_answer_unchanged(tmp_path: Path, requests: list[GenerationRequest]) -> None:

@@ -17,6 +17,7 @@ from harness.adapt._pipeline import adapt
 from harness.adapt._policy import by_dataset_size, trial_hyperparams
 from harness.adapt._samples import MIN_TRAIN_SAMPLES, MIN_VAL_SAMPLES, mix_counts
 from harness.adapt._synthetic import SyntheticPair, SyntheticReport, generate_synthetic_pairs, validate_pair
+from harness.adapt._timing import StageTimer
 from harness.adapt._token_stats import token_stats
 from harness.adapt._trainer import check_target_modules, linear_module_names, train_lora
 from harness.adapt._types import (
@@ -54,6 +55,7 @@ __all__ = [
     "Hyperparams",
     "ParityReport",
     "Registration",
+    "StageTimer",
     "SyntheticPair",
     "SyntheticReport",
     "TokenStats",

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from harness.adapt._quiet import quiet_libraries
-from harness.cache import sha256_file
+from harness.cache import sha256_file_memo
 from harness.errors import ConfigError, ModelUnavailable
 
 __all__ = ["BaseModel", "load_base", "load_tokenizer", "resolve_base"]
@@ -53,7 +53,7 @@ def resolve_base(name: str) -> BaseModel:
 
 
 def _from_gguf(name: str, path: Path) -> BaseModel:
-    return BaseModel(name=name, kind="gguf", model_dir=path.parent, gguf_file=path.name, sha256=_hash_file(path))
+    return BaseModel(name=name, kind="gguf", model_dir=path.parent, gguf_file=path.name, sha256=sha256_file_memo(path))
 
 
 def _from_dir(name: str, directory: Path) -> BaseModel:
@@ -83,23 +83,11 @@ def _hub_snapshot(name: str) -> Path:
         ) from None
 
 
-_HASHES: dict[tuple[str, int, int], str] = {}
-
-
-def _hash_file(path: Path) -> str:
-    """SHA256 of a file, memoised per (path, size, mtime) so repeated runs do not re-read big weights."""
-    stat = path.stat()
-    key = (str(path), stat.st_size, stat.st_mtime_ns)
-    if key not in _HASHES:
-        _HASHES[key] = sha256_file(path)
-    return _HASHES[key]
-
-
 def _hash_dir(directory: Path) -> str:
     names = sorted(p.name for p in directory.iterdir() if p.suffix in _WEIGHT_SUFFIXES or p.name in _IDENTITY_FILES)
     digest = hashlib.sha256()
     for name in names:
-        digest.update(f"{name}:{_hash_file(directory / name)}\n".encode())
+        digest.update(f"{name}:{sha256_file_memo(directory / name)}\n".encode())
     return digest.hexdigest()
 
 

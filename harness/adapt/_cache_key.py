@@ -11,8 +11,8 @@ from harness.adapt._base import BaseModel
 from harness.adapt._types import TrainingSample
 from harness.adapt.export import llama_cpp_version
 from harness.cache import stage_key
-from harness.config._schema import Condition
-from harness.data._model import Question, Splits
+from harness.config import Condition
+from harness.data import Question, Splits
 from harness.prompting import PROMPT_VERSION
 
 __all__ = ["ADAPT_STAGE", "CODE_VERSION", "adaptation_key", "samples_digest"]

@@ -14,11 +14,11 @@ from harness.adapt._passages import ChunkPool
 from harness.adapt._samples import MIN_TRAIN_SAMPLES, MIN_VAL_SAMPLES, RecipeInput, build_samples, sample_from_pair
 from harness.adapt._synthetic import SyntheticReport, generate_synthetic_pairs
 from harness.adapt._types import TrainingSample
-from harness.backends._types import Backend
-from harness.config._schema import Condition, GenerationConfig
-from harness.data._model import Splits
+from harness.backends import Backend
+from harness.config import Condition, GenerationConfig
+from harness.data import Splits
 from harness.prompting import with_thinking_tag
-from harness.retrieval._types import Chunk
+from harness.retrieval import Chunk
 
 __all__ = ["add_synthetic", "chunk_pool", "kind_counts", "split_samples", "thinking_samples", "write_samples"]
 

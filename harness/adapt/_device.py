@@ -6,7 +6,7 @@ import importlib.util
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from harness.config._schema import AdaptationConfig
+from harness.config import AdaptationConfig
 from harness.errors import ConfigError, ModelUnavailable
 
 __all__ = ["Precision", "bnb_config", "resolve_precision"]

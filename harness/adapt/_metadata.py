@@ -11,8 +11,8 @@ from typing import Any
 from harness.adapt._base import BaseModel
 from harness.adapt._cache_key import CODE_VERSION
 from harness.adapt._types import TokenStats, TrainOutcome, Trial
-from harness.config._schema import Condition
-from harness.data._model import Splits
+from harness.config import Condition
+from harness.data import Splits
 from harness.versions import package_versions
 
 __all__ = ["SCHEMA", "base_record", "token_record", "training_record", "trials_record"]

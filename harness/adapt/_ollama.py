@@ -5,7 +5,6 @@ No server is not an error: the result says ``registered: false`` and why, and th
 
 from __future__ import annotations
 
-import os
 import socket
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -13,9 +12,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-__all__ = ["Registration", "ollama_host", "register_ollama", "server_reachable"]
+from harness.backends import ollama_host
 
-DEFAULT_HOST = "http://127.0.0.1:11434"
+__all__ = ["Registration", "register_ollama", "server_reachable"]
+
 CONNECT_TIMEOUT_S = 1.5
 
 
@@ -28,13 +28,6 @@ class Registration:
 
     def summary(self) -> dict[str, object]:
         return asdict(self)
-
-
-def ollama_host() -> str:
-    configured = os.environ.get("OLLAMA_HOST", "").strip()
-    if not configured:
-        return DEFAULT_HOST
-    return configured if "://" in configured else f"http://{configured}"
 
 
 def server_reachable(host: str, timeout: float = CONNECT_TIMEOUT_S) -> bool:

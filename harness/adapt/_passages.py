@@ -5,10 +5,8 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
-from harness.data._model import Dataset, Document
-from harness.data._similarity import token_set
-from harness.retrieval._chunking import chunk_document
-from harness.retrieval._types import Chunk, Passage
+from harness.data import Dataset, Document, token_set
+from harness.retrieval import Chunk, Passage, chunk_document
 
 __all__ = ["ChunkPool", "number_passages"]
 

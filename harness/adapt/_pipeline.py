@@ -34,10 +34,10 @@ from harness.adapt._token_stats import describe, token_stats
 from harness.adapt._trainer import train_lora
 from harness.adapt._types import AdaptedModel, TrainingSample, TrainOutcome
 from harness.adapt.export import parity_prompts
-from harness.backends._types import Backend
+from harness.backends import Backend
 from harness.cache import Cache
-from harness.config._schema import Condition
-from harness.data._model import Splits
+from harness.config import Condition
+from harness.data import Splits
 from harness.errors import ConfigError, ModelUnavailable
 
 __all__ = ["adapt"]

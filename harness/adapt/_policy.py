@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 
 from harness.adapt._types import Hyperparams
-from harness.config._schema import AdaptationConfig
+from harness.config import AdaptationConfig
 
 __all__ = ["by_dataset_size", "policy_name", "trial_hyperparams"]
 

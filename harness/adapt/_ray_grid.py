@@ -20,7 +20,7 @@ from typing import Any
 
 from harness.adapt._grid import TrainOne, _trained, run_trials
 from harness.adapt._types import Hyperparams, TrainOutcome, Trial
-from harness.config._schema import GridConfig
+from harness.config import GridConfig
 from harness.errors import HarnessError
 from harness.scale import ray_connection, require_ray
 

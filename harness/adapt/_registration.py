@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.adapt._ollama import register_ollama
-from harness.config._schema import Condition
+from harness.config import Condition
 
 __all__ = ["registration_for"]
 

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 
 from harness.adapt._passages import ChunkPool, number_passages
 from harness.adapt._types import SampleKind, TrainingSample
-from harness.backends._types import Message
-from harness.config._schema import AdaptationConfig
-from harness.data._model import Question
+from harness.backends import Message
+from harness.config import AdaptationConfig
+from harness.data import Question
 from harness.errors import DataError
 from harness.prompting import REFUSAL_SENTENCE, build_messages
-from harness.retrieval._types import Chunk
+from harness.retrieval import Chunk
 
 __all__ = [
     "MIN_TRAIN_SAMPLES",

@@ -13,12 +13,30 @@ import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
-from harness.backends._types import Backend, GenerationRequest, Message
-from harness.data._similarity import jaccard, normalize_text, token_set
-from harness.retrieval._types import Chunk
+from harness.backends import Backend, GenerationRequest, Message
+from harness.data import jaccard, normalize_text, token_set
+from harness.retrieval import Chunk
 
-__all__ = ["SyntheticPair", "SyntheticReport", "default_generator", "generate_synthetic_pairs", "validate_pair"]
+__all__ = [
+    "QA_SCHEMA",
+    "SyntheticPair",
+    "SyntheticReport",
+    "default_generator",
+    "generate_synthetic_pairs",
+    "validate_pair",
+]
+
+# A plain JSON grammar lets a 135M model invent its own keys; the schema makes every output an object with string
+# ``question`` and ``answer`` fields, so validation judges content, not syntax.
+QA_SCHEMA: Mapping[str, object] = MappingProxyType(
+    {
+        "type": "object",
+        "properties": {"question": {"type": "string"}, "answer": {"type": "string"}},
+        "required": ["question", "answer"],
+    }
+)
 
 MAX_ANSWER_WORDS = 12
 NEAR_DUPLICATE = 0.8
@@ -57,11 +75,13 @@ class SyntheticReport:
 
 
 def default_generator() -> Backend:
-    """The embedded SmolLM2 GGUF through llama.cpp, constrained to the question/answer JSON schema."""
-    from harness.adapt._json_generator import LlamaJsonGenerator
-    from harness.backends import embedded_gguf_path
+    """The embedded SmolLM2 GGUF through the llama.cpp backend (retries, out-of-memory handling and all); each
+    request constrains decoding to :data:`QA_SCHEMA`."""
+    from harness.backends import create_backend
+    from harness.config import GenerationConfig, ModelSpec
 
-    return LlamaJsonGenerator(embedded_gguf_path())
+    spec = ModelSpec(provider="llama_cpp", name="embedded", quantization="Q4_1", context_length=1024)
+    return create_backend(spec, GenerationConfig(batch_size=1, parallel_sequences=1))
 
 
 def generate_synthetic_pairs(
@@ -175,4 +195,5 @@ def _request(chunk: Chunk, seed: int) -> GenerationRequest:
         temperature=0.7,
         seed=seed,
         json_output=True,
+        json_schema=QA_SCHEMA,
     )

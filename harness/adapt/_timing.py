@@ -10,14 +10,17 @@ __all__ = ["StageTimer"]
 
 
 class StageTimer:
-    """``with timer("merge"): ...`` records the stage's wall seconds and reports them."""
+    """``with timer("merge"): ...`` records the stage's wall seconds and reports them; ``announce`` also reports
+    each stage as it starts (for a command whose stages take minutes)."""
 
-    def __init__(self, report: Callable[[str], None]) -> None:
+    def __init__(self, report: Callable[[str], None], *, announce: bool = False) -> None:
         self.seconds: dict[str, float] = {}
-        self._report = report
+        self._report, self._announce = report, announce
 
     @contextmanager
     def __call__(self, stage: str) -> Iterator[None]:
+        if self._announce:
+            self._report(f"{stage} ...")
         start = time.perf_counter()
         yield
         self.seconds[stage] = round(time.perf_counter() - start, 2)

@@ -20,7 +20,7 @@ from harness.adapt._plain_loss import sft_trainer_class
 from harness.adapt._progress import Progress, make_progress_callback
 from harness.adapt._quiet import quiet_libraries
 from harness.adapt._types import Hyperparams, TrainingSample, TrainOutcome
-from harness.config._schema import AdaptationConfig
+from harness.config import AdaptationConfig
 from harness.errors import ConfigError
 
 __all__ = ["check_target_modules", "linear_module_names", "train_lora"]

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from harness.backends._types import Message
+from harness.backends import Message
 from harness.errors import ConfigError
 
 __all__ = [

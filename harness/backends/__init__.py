@@ -4,11 +4,11 @@ Importing this package is cheap: engines are imported by the factory that needs 
 """
 
 from harness.backends._embedded import EMBEDDED_NAME, embedded_gguf_path
-from harness.backends._hashing import file_sha256
+from harness.backends._ollama import ollama_host
 from harness.backends._redact import redact
 from harness.backends._registry import AVAILABILITY_CHECKS, BACKENDS, check_available, create_backend
-from harness.backends._safetensors import check_safetensors
 from harness.backends._thinking import separate_thinking, split_thinking
+from harness.backends._threads import thread_budget
 from harness.backends._types import Backend, Generation, GenerationRequest, Message
 
 __all__ = [
@@ -20,11 +20,11 @@ __all__ = [
     "GenerationRequest",
     "Message",
     "check_available",
-    "check_safetensors",
     "create_backend",
     "embedded_gguf_path",
-    "file_sha256",
+    "ollama_host",
     "redact",
     "separate_thinking",
     "split_thinking",
+    "thread_budget",
 ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import importlib.metadata
 from pathlib import Path
 
-from harness.config._schema import ModelSpec
+from harness.config import ModelSpec
 from harness.errors import ModelUnavailable
 
 __all__ = ["EMBEDDED_NAME", "embedded_gguf_path", "gguf_path"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from harness.config._schema import ModelSpec
+from harness.config import ModelSpec
 from harness.errors import ModelUnavailable
 
 __all__ = ["gpu_unavailable"]

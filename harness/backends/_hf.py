@@ -16,11 +16,10 @@ from typing import Any
 from harness.backends._batch import OOM_REMEDY, Completion, chat_messages, generate_each, out_of_memory
 from harness.backends._deps import check_installed, package_version, require
 from harness.backends._gpu import gpu_unavailable
-from harness.backends._hashing import file_sha256
 from harness.backends._net import tcp_error
-from harness.backends._safetensors import check_safetensors
 from harness.backends._types import Generation, GenerationRequest
-from harness.config._schema import GenerationConfig, ModelSpec
+from harness.cache import check_safetensors, sha256_file_memo
+from harness.config import GenerationConfig, ModelSpec
 from harness.errors import BackendError, ModelUnavailable, OutOfMemory
 
 __all__ = ["HFBackend", "check", "create", "model_source"]
@@ -225,5 +224,5 @@ def _weights_sha256(source: Path | str) -> str | None:
         return None
     digest = hashlib.sha256()
     for file in sorted(source.glob("*.safetensors")):
-        digest.update(f"{file.name}:{file_sha256(file)}\n".encode())
+        digest.update(f"{file.name}:{sha256_file_memo(file)}\n".encode())
     return digest.hexdigest()

@@ -16,7 +16,6 @@ Two things make it faster than a plain loop on the same hardware, without changi
 
 from __future__ import annotations
 
-import os
 import queue
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -27,9 +26,10 @@ from harness.backends._batch import OOM_REMEDY, Completion, chat_messages, finis
 from harness.backends._deps import check_installed, require
 from harness.backends._embedded import EMBEDDED_NAME, gguf_path
 from harness.backends._gpu import gpu_unavailable
-from harness.backends._hashing import file_sha256
+from harness.backends._threads import thread_budget
 from harness.backends._types import Generation, GenerationRequest
-from harness.config._schema import GenerationConfig, ModelSpec
+from harness.cache import sha256_file_memo
+from harness.config import GenerationConfig, ModelSpec
 from harness.errors import BackendError, ModelUnavailable, OutOfMemory
 
 __all__ = ["LlamaCppBackend", "check", "create", "parallel_sequences"]
@@ -68,7 +68,7 @@ class LlamaCppBackend:
         llama_cpp = require("llama_cpp")
         _check_magic(path)
         self._spec, self._path, self._version = spec, path, str(llama_cpp.__version__)
-        cores = _threads()
+        cores = thread_budget()
         count = parallel_sequences(spec, generation, cores)
         self._llms: list[Any] = []
         try:
@@ -98,7 +98,7 @@ class LlamaCppBackend:
             "provider": "llama_cpp",
             "model": self._spec.name,
             "model_path": str(self._path.resolve()),
-            "sha256": file_sha256(self._path),
+            "sha256": sha256_file_memo(self._path),
             "quantization": self._quantization(),
             "engine": "llama-cpp-python",
             "engine_version": self._version,
@@ -181,7 +181,7 @@ def _load(
             model_path=str(path),
             n_ctx=spec.context_length,
             seed=generation.seed,
-            n_threads=n_threads or _threads(),
+            n_threads=n_threads or thread_budget(),
             n_gpu_layers=-1 if spec.requires_gpu else 0,
             verbose=False,
         )
@@ -203,14 +203,6 @@ def _file_type_name(llama_cpp: Any, file_type: str | None) -> str:
     }
     number = int(file_type) if file_type and file_type.isdigit() else -1
     return str(names.get(number, "unknown"))
-
-
-def _threads() -> int:
-    """``OMP_NUM_THREADS`` when set (Ray sets it for each worker; set it on a shared machine), else the cores
-    this process may use (os.cpu_count() counts the whole machine, even under a CPU quota)."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    configured = os.environ.get("OMP_NUM_THREADS", "").strip()
-    return min(cores, int(configured)) if configured.isdigit() and int(configured) > 0 else cores
 
 
 def _response_format(request: GenerationRequest) -> dict[str, object] | None:

@@ -14,7 +14,7 @@ from harness.backends._deps import check_installed, package_version, require
 from harness.backends._net import PROBE_TIMEOUT_S, normalize_url
 from harness.backends._retry import GaveUp, MalformedResponse, RetryPolicy, remedy
 from harness.backends._types import Generation, GenerationRequest
-from harness.config._schema import GenerationConfig, ModelSpec
+from harness.config import GenerationConfig, ModelSpec
 from harness.errors import BackendError, ConfigError, ModelUnavailable
 
 __all__ = ["DEFAULT_HOST", "OllamaBackend", "check", "create", "ollama_host"]
@@ -23,9 +23,10 @@ DEFAULT_HOST = "http://127.0.0.1:11434"
 _SERVE = "start the server with `ollama serve`, or set OLLAMA_HOST (or model.host) to where it runs"
 
 
-def ollama_host(spec: ModelSpec) -> str:
+def ollama_host(spec: ModelSpec | None = None) -> str:
     """``model.host``, else ``$OLLAMA_HOST``, else the local default; always ``http://host:port``."""
-    return normalize_url(spec.host or os.environ.get("OLLAMA_HOST") or DEFAULT_HOST, default_port=11434)
+    configured = spec.host if spec is not None else None
+    return normalize_url(configured or os.environ.get("OLLAMA_HOST") or DEFAULT_HOST, default_port=11434)
 
 
 def check(spec: ModelSpec, *, model_path: Path | None = None) -> None:

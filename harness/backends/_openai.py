@@ -16,7 +16,7 @@ from harness.backends._net import tcp_error
 from harness.backends._redact import redact
 from harness.backends._retry import GaveUp, MalformedResponse, RetryPolicy, remedy
 from harness.backends._types import Generation, GenerationRequest
-from harness.config._schema import GenerationConfig, ModelSpec
+from harness.config import GenerationConfig, ModelSpec
 from harness.errors import BackendError, ConfigError, ModelUnavailable
 
 __all__ = ["DEFAULT_BASE_URL", "OpenAIBackend", "api_key_env", "base_url", "check", "create"]

@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from harness.backends._types import Generation, GenerationRequest
-from harness.config._schema import GenerationConfig, ModelSpec
+from harness.config import GenerationConfig, ModelSpec
 from harness.errors import ModelUnavailable
 
 __all__ = ["ORACLE_QUANTIZATION", "OracleBackend", "check", "create", "passages_in_prompt"]
@@ -91,7 +91,7 @@ def _refusal() -> str:
 
 
 def _cited(answer: str, request: GenerationRequest) -> str:
-    from harness.metrics._citation_grounding import normalize_answer
+    from harness.metrics import normalize_answer
 
     wanted = f" {normalize_answer(answer)} "
     shown = passages_in_prompt(request.messages[-1].content)

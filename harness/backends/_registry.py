@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from harness.backends._types import Backend
-from harness.config._schema import GenerationConfig, ModelSpec
+from harness.config import GenerationConfig, ModelSpec
 from harness.registry import Registry
 
 __all__ = ["AVAILABILITY_CHECKS", "BACKENDS", "check_available", "create_backend"]

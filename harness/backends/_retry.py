@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal, TypeVar
 
-from harness.config._schema import GenerationConfig
+from harness.config import GenerationConfig
 from harness.errors import BackendError
 
 __all__ = ["MAX_BACKOFF_S", "Fault", "GaveUp", "MalformedResponse", "RetryPolicy", "classify", "remedy"]

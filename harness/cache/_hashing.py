@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 import hashlib
 import json
 from collections.abc import Mapping, Set
@@ -11,7 +12,7 @@ from pathlib import Path, PurePath
 
 from harness.errors import CacheError
 
-__all__ = ["canonical_json", "sha256_file", "stage_key", "to_jsonable"]
+__all__ = ["canonical_json", "sha256_file", "sha256_file_memo", "stage_key", "to_jsonable"]
 
 _BLOCK = 1 << 20  # 1 MiB reads keep memory flat for multi-GB GGUF files.
 
@@ -23,6 +24,21 @@ def sha256_file(path: Path) -> str:
         while block := fh.read(_BLOCK):
             digest.update(block)
     return digest.hexdigest()
+
+
+def sha256_file_memo(path: Path) -> str:
+    """``sha256_file``, computed once per (path, mtime, size): model weights are hashed for every identity and cache
+    key that names them, and they are large. A changed file (new mtime or size) is hashed again. Checksum
+    verification reads the bytes every time (``sha256_file``): it exists to notice what this would not."""
+    resolved = path.resolve()
+    stat = resolved.stat()
+    return _memo_digest(str(resolved), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=128)
+def _memo_digest(path: str, mtime_ns: int, size: int) -> str:
+    del mtime_ns, size  # part of the memo key only
+    return sha256_file(Path(path))
 
 
 def to_jsonable(value: object) -> object:

@@ -59,7 +59,7 @@ def _quantizations(text: str) -> tuple[str, ...]:
 
 
 def _export(args: argparse.Namespace, tools: Any) -> dict[str, Any]:
-    from harness.adapt import merge_adapter, save_merged
+    from harness.adapt import StageTimer, merge_adapter, save_merged
     from harness.adapt.export import ExportJob, export_model, parity_prompts
     from harness.adapt.export._prompts import default_conversations
     from harness.cache import write_checksums
@@ -80,7 +80,7 @@ def _export(args: argparse.Namespace, tools: Any) -> dict[str, Any]:
         name=args.name or args.model_dir.resolve().name,
     )  # fmt: skip
     try:
-        record = export_model(job, stage=_Stage(), converters=tools)
+        record = export_model(job, stage=StageTimer(_progress, announce=True), converters=tools)
     finally:
         shutil.rmtree(out / ".work", ignore_errors=True)
     (out / EXPORT_RECORD).write_text(json.dumps({"version": 1, **record}, indent=2) + "\n", encoding="utf-8")
@@ -106,21 +106,8 @@ def _load(model_dir: Path) -> tuple[Any, Any]:
     return model, tokenizer
 
 
-class _Stage:
-    """Progress on stderr: each stage's name when it starts and its wall time when it ends."""
-
-    def __call__(self, name: str) -> Any:
-        from contextlib import contextmanager
-        from time import perf_counter
-
-        @contextmanager
-        def timed() -> Any:
-            print(f"[export] {name} ...", file=sys.stderr, flush=True)
-            start = perf_counter()
-            yield
-            print(f"[export] {name}: done in {perf_counter() - start:.1f}s", file=sys.stderr, flush=True)
-
-        return timed()
+def _progress(message: str) -> None:
+    print(f"[export] {message}", file=sys.stderr, flush=True)
 
 
 def _print(out: Path, record: dict[str, Any]) -> None:

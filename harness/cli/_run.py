@@ -19,7 +19,7 @@ __all__ = ["add_parser", "run"]
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], name: str) -> None:
-    from harness.run._flags import BENCH_FLAGS
+    from harness.run import BENCH_FLAGS
 
     p = sub.add_parser(name, help=__doc__, description=__doc__)
     p.add_argument("-k", dest="keyword", default="", metavar="EXPR",
@@ -31,8 +31,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], name: s
 
 
 def run(args: argparse.Namespace) -> int:
-    from harness.run._flags import options_from
-    from harness.run._session import BenchRun
+    from harness.run import BenchRun, options_from
 
     bench = BenchRun(options=options_from(lambda key: getattr(args, key)), progress=_say)
     selected = select(bench, args.keyword)
@@ -55,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
 
 def select(bench: object, expression: str) -> list[str]:
     """Condition names whose keywords match ``expression``, read as pytest reads -k (substrings, and/or/not)."""
-    from harness.run._session import BenchRun
+    from harness.run import BenchRun
 
     assert isinstance(bench, BenchRun)
     names = bench.matrix.names()
@@ -102,7 +101,7 @@ class _Tally:
 
     def _guard(self, name: str, kind: str, compute: Callable[[], T], *, gate: bool = False) -> T | None:
         """``compute()``; a skip or an error is printed and counted, and gives None."""
-        from harness.run._session import GateSkipped
+        from harness.run import GateSkipped
 
         try:
             return compute()

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from harness.metrics._text import MARKER, visible_text
 from harness.metrics._types import ItemContext
-from harness.retrieval._types import Passage
+from harness.retrieval import Passage
 
 __all__ = ["Citations", "parse_citations", "resolve_citations"]
 

@@ -6,11 +6,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
-from harness.backends._types import Generation
+from harness.backends import Generation
 from harness.config import ScoringConfig
-from harness.data._model import Question
+from harness.data import Question
 from harness.errors import DataError
-from harness.retrieval._types import Passage
+from harness.retrieval import Passage
 
 __all__ = ["ItemContext", "Metric", "MetricValues"]
 

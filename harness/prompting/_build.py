@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from harness.backends._types import GenerationRequest, Message
-from harness.config._schema import GenerationConfig
+from harness.backends import GenerationRequest, Message
+from harness.config import GenerationConfig
 from harness.errors import HarnessError
 from harness.prompting._templates import NO_RETRIEVAL_SYSTEM_PROMPT, SYSTEM_PROMPT
-from harness.retrieval._types import Passage
+from harness.retrieval import Passage
 
 __all__ = ["build_messages", "build_request", "format_passages", "with_thinking_tag"]
 

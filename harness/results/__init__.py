@@ -11,7 +11,7 @@ The pipeline writes them, the gates, the report, ``harness compare`` and the pyt
 """
 
 from harness.results._condition import read_condition, write_condition_files
-from harness.results._entry import ConditionEntry
+from harness.results._entry import CONTEXT_KEYS, ConditionEntry
 from harness.results._index import (
     WORKER_INDEX_GLOB,
     ConditionStatus,
@@ -26,6 +26,7 @@ from harness.results._versions import CONDITION_SCHEMA_VERSION, RUN_SCHEMA_VERSI
 
 __all__ = [
     "CONDITION_SCHEMA_VERSION",
+    "CONTEXT_KEYS",
     "RUN_SCHEMA_VERSION",
     "SCHEMAS",
     "WORKER_INDEX_GLOB",

@@ -10,7 +10,7 @@ from harness.retrieval._types import Chunk
 
 if TYPE_CHECKING:
     from harness.config import RetrievalConfig
-    from harness.data._model import Document
+    from harness.data import Document
 
 __all__ = ["chunk_corpus", "chunk_document", "window_starts"]
 

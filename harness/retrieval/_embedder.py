@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from harness.backends import check_safetensors
+from harness.cache import check_safetensors
 from harness.errors import ModelUnavailable
 from harness.retrieval._model_files import embedded_embedding_model_dir, find_weights_file, weights_sha256
 

@@ -15,7 +15,7 @@ from harness.retrieval._types import Chunk, Passage
 
 if TYPE_CHECKING:
     from harness.config import RetrievalConfig
-    from harness.data._model import Document
+    from harness.data import Document
 
 __all__ = ["INDEX_STAGE", "INDEX_VERSION", "RetrievalIndex", "corpus_fingerprint", "faiss_retriever", "index_key"]
 

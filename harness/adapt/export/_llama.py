@@ -1,4 +1,4 @@
-"""llama.cpp in process: how many threads, and its fd-2 chatter collected instead of printed."""
+"""llama.cpp in process: its fd-2 chatter collected instead of printed."""
 
 from __future__ import annotations
 
@@ -8,11 +8,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-__all__ = ["llama_threads", "quiet_llama"]
-
-
-def llama_threads() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+__all__ = ["quiet_llama"]
 
 
 @contextmanager

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from harness.adapt.export._llama import llama_threads, quiet_llama
+from harness.adapt.export._llama import quiet_llama
+from harness.backends import thread_budget
 
 __all__ = [
     "NEAR_TIE_TOLERANCE",
@@ -98,7 +99,7 @@ def greedy_llama(
         model_path=str(gguf),
         lora_path=str(lora) if lora else None,
         n_ctx=n_ctx,
-        n_threads=llama_threads(),
+        n_threads=thread_budget(),
         verbose=False,
     )
     try:

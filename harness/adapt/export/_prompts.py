@@ -7,9 +7,9 @@ The passages mix digits, punctuation, accents and a long word, which is where to
 
 from __future__ import annotations
 
-from harness.backends._types import Message
+from harness.backends import Message
 from harness.prompting import build_messages
-from harness.retrieval._types import Chunk, Passage
+from harness.retrieval import Chunk, Passage
 
 __all__ = ["default_conversations"]
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import ctypes
 from pathlib import Path
 
-from harness.adapt.export._llama import llama_threads, quiet_llama
+from harness.adapt.export._llama import quiet_llama
+from harness.backends import thread_budget
 from harness.errors import ConfigError, HarnessError
 
 __all__ = ["QUANT_FTYPES", "quantize_gguf"]
@@ -26,7 +27,7 @@ def quantize_gguf(source: Path, out: Path, quantization: str) -> Path:
 
     params = llama_cpp.llama_model_quantize_default_params()
     params.ftype = getattr(llama_cpp, QUANT_FTYPES[quantization])
-    params.nthread = llama_threads()
+    params.nthread = thread_budget()
     with quiet_llama() as log:
         code = llama_cpp.llama_model_quantize(str(source).encode(), str(out).encode(), ctypes.byref(params))
     if code != 0 or not out.is_file():
