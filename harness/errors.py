@@ -15,6 +15,7 @@ __all__ = [
     "LeakError",
     "ModelUnavailable",
     "OutOfMemory",
+    "StorageError",
 ]
 
 
@@ -36,6 +37,14 @@ class LeakError(DataError):
 
 class CacheError(HarnessError):
     """A cached artifact is missing, corrupt or does not match its checksum."""
+
+
+class StorageError(HarnessError):
+    """A folder the harness must write (the cache, the reports) cannot be written: read-only, full, not ours.
+    The message names the path, the system's reason and the option that points the harness elsewhere."""
+
+    def __init__(self, path: object, exc: OSError, fix: str) -> None:
+        super().__init__(f"cannot write {path}: {exc.strerror or exc}; {fix}")
 
 
 class BackendError(HarnessError):

@@ -140,6 +140,10 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: p
         terminalreporter.write_sep("!", f"all {skipped} selected gates were skipped: nothing was checked (exit 1)")
     session = config.stash.get(SESSION_KEY, None)
     if session is not None and session.worker_id is None and session.should_finish():
-        path = session.finish()
         terminalreporter.write_sep("-", "benchmark report")
+        try:
+            path = session.finish()
+        except HarnessError as exc:  # e.g. a read-only reports folder: said once, what was computed stays cached
+            terminalreporter.write_line(f"report not written: {exc}", red=True)
+            return
         terminalreporter.write_line(f"reports written to {path}")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
 
@@ -110,18 +110,17 @@ class BenchSession:
     def _pytest(self, compute: Callable[[], T], name: str) -> T:
         try:
             return compute()
-        except GateSkipped as exc:
-            pytest.skip(str(exc))
-        except ModelUnavailable as exc:
-            self._unavailable(exc)
         except HarnessError as exc:
-            pytest.fail(f"{name}: {exc}", pytrace=False)
-
-    def _unavailable(self, exc: ModelUnavailable) -> NoReturn:
-        message = f"{exc.reason}; to run it: {exc.remedy}"
-        if self.run.options.strict:
-            pytest.fail(f"--bench-strict: {message}", pytrace=False)
-        pytest.skip(message)
+            problem = exc
+        # Outside the except block, so pytest shows the message alone, not "during handling of ..." chains.
+        if isinstance(problem, GateSkipped):
+            pytest.skip(str(problem))
+        if isinstance(problem, ModelUnavailable):
+            message = f"{problem.reason}; to run it: {problem.remedy}"
+            if self.run.options.strict:
+                pytest.fail(f"--bench-strict: {message}", pytrace=False)
+            pytest.skip(message)
+        pytest.fail(f"{name}: {problem}", pytrace=False)
 
 
 def _shared_run_id(config: pytest.Config) -> str | None:

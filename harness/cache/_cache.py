@@ -61,6 +61,10 @@ class Cache:
         ``checksums.txt`` and renames the directory into place, so an entry is complete or absent.
         """
         entry = self.entry(stage, key)
+        # An intact entry is read without the lock: nobody rebuilds an intact entry, and a read-only cache (a warm
+        # cache shared for re-scoring) could not create the lock file.
+        if self._usable(entry):
+            return entry
         with file_lock(entry.with_name(f"{key}.lock")):
             if self._usable(entry):
                 return entry

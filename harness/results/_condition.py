@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.cache import atomic_write_text
-from harness.errors import DataError
+from harness.errors import DataError, StorageError
 from harness.results._entry import ConditionEntry
 from harness.results._versions import CONDITION_SCHEMA_VERSION, check_version
 
@@ -21,7 +21,10 @@ def write_condition_files(
     out: Path, records: Sequence[Mapping[str, Any]], result: Mapping[str, Any], summary_markdown: str
 ) -> None:
     """Write the three files; ``result`` gets the current schema version."""
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StorageError(out, exc, "point --bench-reports-dir at a writable folder") from None
     lines = "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in records)
     atomic_write_text(out / RECORDS_FILE, lines)
     body = {"schema_version": CONDITION_SCHEMA_VERSION, **result}

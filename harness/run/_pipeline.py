@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from harness.backends import Backend, Generation, GenerationRequest, create_back
 from harness.cache import Cache, default_cache_dir, file_lock
 from harness.config import Condition
 from harness.data import Question
-from harness.errors import BackendError
+from harness.errors import BackendError, StorageError
 from harness.prompting import build_request
 from harness.retrieval import Passage, cached_search
 from harness.run._answers import GENERATIONS_VERSION, CountingBackend, journal_path
@@ -91,7 +92,7 @@ def run_condition(
     }
     context["peak_rss_mb"] = peak_rss_mb()
     out_dir, summary = write_condition(cond, opts, records, context, label=label)
-    _record_evaluation(served.adaptation, label, summary)
+    _record_evaluation(served.adaptation, label, summary, say)
     return ConditionResult(
         condition=cond,
         records=records,
@@ -109,7 +110,7 @@ _EVALUATION_KEYS = (
 )  # fmt: skip
 
 
-def _record_evaluation(adaptation: dict[str, Any] | None, label: str, summary: dict[str, Any]) -> None:
+def _record_evaluation(adaptation: dict[str, Any] | None, label: str, summary: dict[str, Any], say: Progress) -> None:
     """Put this condition's headline numbers into the artifact's EXPERIMENT_METADATA.json.
 
     One artifact can serve several conditions (lora_tiny_ft and hybrid_tiny), so results are keyed by
@@ -121,11 +122,14 @@ def _record_evaluation(adaptation: dict[str, Any] | None, label: str, summary: d
     from harness.cache import file_lock
 
     directory = Path(adaptation["artifact_dir"])
-    with file_lock(directory.parent / f"{directory.name}.evaluation.lock"):
-        current = read_metadata(directory).get("evaluation") or {}
-        by_label = dict(current.get("by_condition") or {}) if isinstance(current, dict) else {}
-        by_label[label] = {k: summary.get(k) for k in _EVALUATION_KEYS}
-        record_evaluation(directory, {"status": "recorded", "by_condition": by_label})
+    try:
+        with file_lock(directory.parent / f"{directory.name}.evaluation.lock"):
+            current = read_metadata(directory).get("evaluation") or {}
+            by_label = dict(current.get("by_condition") or {}) if isinstance(current, dict) else {}
+            by_label[label] = {k: summary.get(k) for k in _EVALUATION_KEYS}
+            record_evaluation(directory, {"status": "recorded", "by_condition": by_label})
+    except StorageError as exc:  # a note in the artifact, not a result: a read-only cache is re-scored without it
+        say(f"evaluation not recorded in the adapter's metadata: {exc}")
 
 
 def peak_rss_mb() -> float:
@@ -165,7 +169,8 @@ def _generate(
         journal = journal_path(cache.root, identity, cond.generation)
         # Processes sharing the cache (pytest-xdist workers) never answer the same journal at once: the second
         # waits, then finds every answer stored.
-        with file_lock(journal.with_suffix(".lock")):
+        # Re-scoring writes nothing to the journal, so it takes no lock: a read-only warm cache can be re-scored.
+        with nullcontext() if opts.rescore else file_lock(journal.with_suffix(".lock")):
             gens = generate_journaled(
                 backend,
                 requests,

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from harness.config import Matrix, load_matrix
-from harness.errors import HarnessError, ModelUnavailable
+from harness.errors import HarnessError, ModelUnavailable, StorageError
 from harness.run._options import RunOptions
 
 if TYPE_CHECKING:
@@ -196,7 +196,10 @@ class BenchRun:
         from harness.results import RunIndex, merge_worker_indexes, worker_index_name, write_run_index
 
         run_dir = self.run_dir
-        run_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            run_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StorageError(run_dir, exc, "point --bench-reports-dir at a writable folder") from None
         gates = {key: o.to_dict() for key, o in self._gates.items()}
         index = RunIndex(run_id=self.options.run_id, conditions=self.statuses(), gates=gates, worker=worker_id)
         if worker_id is not None:
@@ -271,6 +274,9 @@ def _stored_entries(index: Any) -> list[ConditionEntry]:
 def _link_latest(reports: Path, run_id: str) -> None:
     latest = reports / "latest"
     tmp = reports / f".latest-{os.getpid()}"
-    tmp.unlink(missing_ok=True)
-    tmp.symlink_to(run_id)
-    os.replace(tmp, latest)
+    try:
+        tmp.unlink(missing_ok=True)
+        tmp.symlink_to(run_id)
+        os.replace(tmp, latest)
+    except OSError as exc:
+        raise StorageError(latest, exc, "point --bench-reports-dir at a writable folder") from None
