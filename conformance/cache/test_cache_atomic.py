@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from harness.cache import atomic_write_bytes, atomic_write_text
+from harness.errors import StorageError
 
 
 def test_writes_and_replaces(tmp_path: Path) -> None:
@@ -31,7 +32,7 @@ def test_failed_replace_keeps_old_content_and_cleans_up(tmp_path: Path, monkeypa
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", fail)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(StorageError, match=rf"cannot write {target}: disk full; make it writable"):
         atomic_write_text(target, "new")
     assert target.read_text() == "old"
     assert os.listdir(tmp_path) == ["file.txt"]
