@@ -243,11 +243,13 @@ def test_arms_on_different_questions_are_named_by_condition() -> None:
         paired_scores(_arm([0.5, 0.5]), _base([0.5]), "f1")
 
 
-def test_factuality_is_compared_as_continuous_f1_with_the_scoring_seed() -> None:
-    """F1 that happens to be 0 or 1 on every question is still token F1: Wilcoxon, not McNemar."""
-    cmp, excluded = factuality_comparison(_base([0.0, 1.0] * 6), _arm([1.0, 1.0] * 6), "f1", SCORING)
+@pytest.mark.parametrize(("base", "cand"), [([0.0] * 12, [0.01, 0.0] * 6), ([0.0] * 12, [0.0] * 12)])
+def test_factuality_is_compared_as_continuous_f1_with_the_scoring_seed(base: list[float], cand: list[float]) -> None:
+    """Scores that happen to be 0 or 1 pp on every question (F1 0.00 or 0.01) are still token F1: Wilcoxon, not
+    McNemar."""
+    cmp, excluded = factuality_comparison(_base(base), _arm(cand), "f1", SCORING)
     assert (cmp.metric, cmp.binary, cmp.test, cmp.seed, excluded) == ("f1", False, "wilcoxon", SCORING.seed, 0)
-    assert cmp.difference == 50.0
+    assert cmp.difference == pytest.approx(100 * (sum(cand) - sum(base)) / 12)
 
 
 # --- budgets and the outcome record ---------------------------------------------------------------------------------
