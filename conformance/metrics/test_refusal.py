@@ -39,7 +39,11 @@ def test_default_patterns_detect_refusals(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "Paris", "The capital of France is Paris [1].", "1,000 people", "Answer: no.", "Notably, it is 42.",
+        "Paris",
+        "The capital of France is Paris [1].",
+        "1,000 people",
+        "Answer: no.",
+        "Notably, it is 42.",
         # answers that qualify themselves with refusal words after answering (seen on yes/no/maybe data sets)
         "The answer is no. The passage does not provide the exact year.",
         "Yes [1]. The passages do not mention when it happened.",
