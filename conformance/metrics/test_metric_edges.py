@@ -11,8 +11,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from metrics_builders import ctx, generation, passage, question
 
+from conformance.metrics.metrics_builders import ctx, generation, passage, question
 from harness.config import ScoringConfig
 from harness.errors import ConfigError, DataError
 from harness.metrics import METRICS, ItemContext, RefusalDetector, aggregate, parse_citations, score_item
