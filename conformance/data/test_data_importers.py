@@ -421,3 +421,13 @@ def test_squad_structure_problem_is_exactly_path_field_reason_fix(
         f"{path}: not a valid SQuAD file (1 problem):",
         f"  {path}: {line}; fix: repair the source file, or re-download the official SQuAD JSON",
     ]
+
+
+@pytest.mark.parametrize("max_questions", [0, -1])
+def test_squad_cap_below_one_is_refused(tmp_path: Path, max_questions: int) -> None:
+    with pytest.raises(DataError) as info:
+        import_squad2(squad_file(tmp_path), tmp_path / "out", max_questions=max_questions)
+    assert str(info.value) == (
+        f"max_questions={max_questions} must be at least 1; fix: leave it out to import every question"
+    )
+    assert not (tmp_path / "out").exists()
