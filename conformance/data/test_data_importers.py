@@ -410,7 +410,9 @@ SQUAD_PROBLEMS = [
 ]
 
 
-@pytest.mark.parametrize(("articles", "line"), SQUAD_PROBLEMS, ids=[case[1] for case in SQUAD_PROBLEMS])
+@pytest.mark.parametrize(
+    ("articles", "line"), SQUAD_PROBLEMS, ids=[re.sub(r"\W+", "-", case[1]).strip("-") for case in SQUAD_PROBLEMS]
+)
 def test_squad_structure_problem_is_exactly_path_field_reason_fix(
     tmp_path: Path, articles: list[Any], line: str
 ) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -166,6 +167,11 @@ def test_questions_file_round_trip(tmp_path: Path, fixture_dataset: Dataset) -> 
     assert b"\\u" not in path.read_bytes()  # real UTF-8, not escapes
 
 
+def plain_id(text: str) -> str:
+    """A test id that survives a command line: ASCII word characters and dashes."""
+    return re.sub(r"\W+", "-", text, flags=re.ASCII).strip("-")
+
+
 FIX_STRINGS = 'set "{0}" to a list of strings'
 TYPES = "use one of grounded, synthesis, refusal"
 # (file, bad row placed at line 2, every problem line it must give, after "<file>:2: "), written out by hand.
@@ -272,7 +278,7 @@ EXACT_PROBLEMS: list[tuple[str, Line, list[str]]] = [
 @pytest.mark.parametrize(
     ("file", "row", "expected"),
     EXACT_PROBLEMS,
-    ids=[f"{case[0]}-{case[2][0].split(' ')[0]}" for case in EXACT_PROBLEMS],
+    ids=[plain_id(f"{case[0]}-{case[2][0].split(' ')[0]}") for case in EXACT_PROBLEMS],
 )
 def test_bad_row_message_is_exactly_file_line_field_reason_fix(
     tmp_path: Path, file: str, row: Line, expected: list[str]
