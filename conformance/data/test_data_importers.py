@@ -433,3 +433,9 @@ def test_squad_cap_below_one_is_refused(tmp_path: Path, max_questions: int) -> N
         f"max_questions={max_questions} must be at least 1; fix: leave it out to import every question"
     )
     assert not (tmp_path / "out").exists()
+
+
+def test_squad_cap_of_one_keeps_the_first_question(tmp_path: Path) -> None:
+    report = import_squad2(squad_file(tmp_path), tmp_path / "out", max_questions=1)
+    assert [q.qid for q in report.dataset.questions] == ["s1"]
+    assert [d.doc_id for d in report.dataset.corpus] == ["Solar_System#0"]

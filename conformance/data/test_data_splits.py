@@ -131,6 +131,13 @@ def test_allocate_gives_exact_shares_when_they_are_whole() -> None:
     assert allocate([8], (2, 1, 1)) == [(4, 2, 2)]  # ratios are shares of their sum
 
 
+def test_allocate_gives_leftovers_to_the_splits_furthest_behind() -> None:
+    """By hand: size 2 -> ideal (1.4, 0.3, 0.3), floors (1, 0, 0), the one left over to train: (2, 0, 0), deficits
+    (-0.6, 0.3, 0.3). Size 10 -> ideal (7, 1.5, 1.5), floors (7, 1, 1), deficits (-0.6, 0.8, 0.8): the one left
+    over goes to val (tied with test, the earlier split wins). A whole 7 must stay 7, not become 6 + a leftover."""
+    assert allocate([2, 10], (0.7, 0.15, 0.15)) == [(2, 0, 0), (7, 2, 1)]
+
+
 def test_splits_record_the_ratios_they_were_built_with(fixture_dataset: Dataset) -> None:
     assert build_splits(fixture_dataset, DataConfig(ratios=(0.8, 0.1, 0.1))).ratios == (0.8, 0.1, 0.1)
 
