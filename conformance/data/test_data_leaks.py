@@ -93,3 +93,21 @@ def test_a_run_fails_on_a_leaking_data_set(tmp_path: Path) -> None:
     with pytest.raises(LeakError, match="What is the name of the river"):
         prepare_splits(cond, leaking, Cache(tmp_path / "cache"), lambda _m: None)
     assert not list((tmp_path / "cache").rglob("split*.jsonl"))  # nothing leaking was cached for a later run
+
+
+def question(qid: str, text: str) -> Question:
+    return Question(qid=qid, question=text, answers=("x",), answerable=True, gold_doc_ids=("d",), task_type="grounded")
+
+
+def test_leak_error_lists_each_pair_with_both_texts() -> None:
+    ds = Dataset(tag="t", corpus=(), questions=(), content_hash="h")
+    train = (question("a", "Who ruled the Normans?"), question("c", "Where is the Nile?"))
+    test = (question("b", "who ruled normans"), question("d", "Where is the Amazon?"))
+    splits = Splits(dataset=ds, seed=0, train=train, val=(), test=test)
+    with pytest.raises(LeakError) as info:
+        check_leaks(splits, 0.9)
+    assert str(info.value).splitlines() == [
+        "data set 't': test questions near-duplicate train/val questions at threshold 0.9; fix: remove or reword "
+        "one of each pair in questions.jsonl (the SQuAD importer drops them for you) (1 problem):",
+        '  test qid=b "who ruled normans" ~ train qid=a "Who ruled the Normans?" (Jaccard 1.000)',
+    ]

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from harness.data import NearDuplicateIndex, jaccard, normalize_text, token_set
-from harness.data._similarity import dedupe
+from harness.data._similarity import Match, dedupe
 
 
 def test_normalize_like_squad() -> None:
@@ -50,3 +50,20 @@ def test_dedupe_keeps_the_first() -> None:
     texts = ["What is the capital?", "what is capital", "Where is the river?", "What is the capital of France?"]
     assert dedupe(texts, 0.9) == [0, 2, 3]
     assert dedupe(texts, 0.5) == [0, 2]
+
+
+def test_index_compares_only_sets_sharing_a_prefix_token() -> None:
+    """The point of the index: at threshold 0.9 two 2-token sets match only if equal, so each needs only its first
+    token (in the global order) indexed; sets that share only a later token are never compared."""
+    index = NearDuplicateIndex(0.9)
+    index.add(frozenset({"a", "z"}))
+    index.add(frozenset({"b", "z"}))
+    assert index._candidates(frozenset({"c", "z"})) == set()
+    assert index._candidates(frozenset({"a", "z"})) == {0}
+
+
+def test_a_pair_at_exactly_the_threshold_is_found() -> None:
+    """Jaccard({a, b}, {b}) = 0.5: with the threshold at 0.5, the prefix of {a, b} must hold both tokens."""
+    index = NearDuplicateIndex(0.5)
+    index.add(frozenset({"a", "b"}))
+    assert index.best(frozenset({"b"})) == Match(position=0, similarity=0.5)

@@ -44,6 +44,8 @@ def import_squad2(
 
     ``dedupe_threshold=None`` keeps near-duplicates. Selection is in file order, so nothing is random.
     """
+    if max_questions is not None and max_questions < 1:  # 0 used to crash with an IndexError
+        raise DataError(f"max_questions={max_questions} must be at least 1; fix: leave it out to import every question")
     path = Path(json_path)
     articles = _select(_read_articles(path), titles, path)
     docs, items = _convert(articles, path)
