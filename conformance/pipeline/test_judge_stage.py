@@ -17,7 +17,7 @@ from harness.run._judging import _fields, judge_summary
 
 ROOT = Path(__file__).resolve().parents[2]
 BASE = load_matrix(ROOT / "configs").condition("rag_baseline_tiny")
-COND = dataclasses.replace(BASE, judge=JudgeConfig(enabled=True, repeats=2, max_tokens=96, max_attempts=1))
+COND = dataclasses.replace(BASE, judge=JudgeConfig(enabled=True, repeats=2, max_attempts=1))
 PARTS = {"factuality": 1.0, "grounding": 0.5, "completeness": 1.0, "communication": 1.0}
 
 

@@ -24,7 +24,8 @@ plan (``script``), or the fault set for its question (``always``), else ``ok``. 
 ``crash``       the whole server process exits at once (only in script mode: a crashed inference server)
 ==============  ====================================================================================
 
-Run as a script (``python fault_server.py PORT_FILE [FAULT ...]``) it serves the scripted faults, then ``ok``,
+Run as a module (``python -m conformance.reliability.fault_server PORT_FILE [FAULT ...]``, from the root)
+it serves the scripted faults, then ``ok``,
 until killed or crashed: the crash tests use it.
 """
 

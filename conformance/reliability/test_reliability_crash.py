@@ -21,8 +21,7 @@ from harness.backends._llama_cpp import LlamaCppBackend, _load
 from harness.backends._openai import OpenAIBackend
 from harness.config import GenerationConfig, ModelSpec, load_matrix
 from harness.errors import BackendError, HarnessError, OutOfMemory
-from harness.pytest_session import BenchSession
-from harness.run import RunOptions, run_condition
+from harness.run import BenchRun, RunOptions, run_condition
 
 KNOBS = ("generation.batch_size", "model.context_length", "quantisation")
 
@@ -98,11 +97,10 @@ def test_out_of_memory_in_a_real_run_fails_the_condition_by_name(
     monkeypatch.setattr(LlamaCppBackend, "_complete", oom)
     configs = write_configs(tmp_path / "configs", tiny_dataset, retrieval="gold_context")
     options = RunOptions(configs_dir=configs, cache_dir=tmp_path / "c", reports_dir=tmp_path / "r", run_id="oom")
-    session = BenchSession(options=options, progress=lambda _m: None)
-    with pytest.raises(pytest.fail.Exception) as info:
-        session.result("rag_baseline_tiny")
-    assert str(info.value).startswith("rag_baseline_tiny: out of memory while answering qid=")
-    _assert_names_knobs(str(info.value))
+    outcome = BenchRun(options=options).outcome("rag_baseline_tiny")
+    assert isinstance(outcome, OutOfMemory), outcome
+    assert str(outcome).startswith("out of memory while answering qid=")
+    _assert_names_knobs(str(outcome))
 
 
 # --- a server process that dies -----------------------------------------------------------------------------------
@@ -112,8 +110,9 @@ def _start_server(tmp_path: Path, *faults: str) -> tuple[subprocess.Popen[bytes]
     """The fault-injecting test server in its own process, so it can crash or be killed."""
     tmp_path.mkdir(parents=True, exist_ok=True)
     port_file = tmp_path / "port"
-    script = Path(__file__).with_name("fault_server.py")
-    proc = subprocess.Popen([sys.executable, str(script), str(port_file), *faults])
+    root = Path(__file__).resolve().parents[2]  # the helpers are a package: run it as a module from the root
+    proc = subprocess.Popen([sys.executable, "-m", "conformance.reliability.fault_server", str(port_file), *faults],
+                            cwd=root)  # fmt: skip
     end = time.monotonic() + 30
     while not port_file.exists() or not port_file.read_text():
         assert proc.poll() is None and time.monotonic() < end, "the fault server did not start"
