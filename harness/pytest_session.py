@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
 
-from harness.errors import HarnessError, ModelUnavailable
-from harness.run import BenchRun, GateSkipped
+from harness.errors import HarnessError
+from harness.run import BenchRun
 
 if TYPE_CHECKING:
     from harness.config import Matrix
@@ -64,9 +64,7 @@ class BenchSession:
 
     def condition_names(self, *, candidates_only: bool = False) -> list[str]:
         names = self.matrix.names()
-        if candidates_only:
-            names = [n for n in names if self.matrix.condition(n).gate.promote]
-        return names
+        return self.run.candidates(names) if candidates_only else names
 
     def keywords(self, name: str) -> set[str]:
         return self.run.keywords(name)
@@ -113,14 +111,10 @@ class BenchSession:
         except HarnessError as exc:
             problem = exc
         # Outside the except block, so pytest shows the message alone, not "during handling of ..." chains.
-        if isinstance(problem, GateSkipped):
-            pytest.skip(str(problem))
-        if isinstance(problem, ModelUnavailable):
-            message = f"{problem.reason}; to run it: {problem.remedy}"
-            if self.run.options.strict:
-                pytest.fail(f"--bench-strict: {message}", pytrace=False)
+        skipped, message = self.run.disposition(problem, name)
+        if skipped:
             pytest.skip(message)
-        pytest.fail(f"{name}: {problem}", pytrace=False)
+        pytest.fail(message, pytrace=False)
 
 
 def _shared_run_id(config: pytest.Config) -> str | None:

@@ -8,10 +8,11 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, TypeVar
 
-from harness.errors import HarnessError, ModelUnavailable
+from harness.errors import HarnessError
 
 if TYPE_CHECKING:
     from harness.gates import GateOutcome
+    from harness.run import BenchRun
 
 T = TypeVar("T")
 
@@ -38,8 +39,8 @@ def run(args: argparse.Namespace) -> int:
     if not selected:
         raise HarnessError(f"-k {args.keyword!r} selects no condition of {bench.options.configs_dir}; "
                            "`harness conditions` lists them")  # fmt: skip
-    bench.promotion_candidates = tuple(n for n in selected if bench.matrix.condition(n).gate.promote)
-    tally = _Tally(strict=bench.options.strict)
+    bench.promotion_candidates = tuple(bench.candidates(selected))
+    tally = _Tally(bench.disposition)
     for name in selected:
         tally.check(name, partial(bench.answer_problems, name))
     for name in bench.promotion_candidates:
@@ -52,11 +53,8 @@ def run(args: argparse.Namespace) -> int:
     return tally.exit_status()
 
 
-def select(bench: object, expression: str) -> list[str]:
+def select(bench: BenchRun, expression: str) -> list[str]:
     """Condition names whose keywords match ``expression``, read as pytest reads -k (substrings, and/or/not)."""
-    from harness.run import BenchRun
-
-    assert isinstance(bench, BenchRun)
     names = bench.matrix.names()
     if not expression.strip():
         return names
@@ -82,8 +80,8 @@ def _matcher(keywords: set[str]) -> Callable[..., bool]:
 class _Tally:
     """What each check and gate came to, printed as it goes; the exit status follows the pytest session's rules."""
 
-    def __init__(self, *, strict: bool) -> None:
-        self.strict = strict
+    def __init__(self, disposition: Callable[[HarnessError, str], tuple[bool, str]]) -> None:
+        self.disposition = disposition
         self.failed = self.passed = self.skipped = 0
 
     def check(self, name: str, compute: Callable[[], Sequence[str]]) -> None:
@@ -100,25 +98,16 @@ class _Tally:
             self.failed += not outcome.passed
 
     def _guard(self, name: str, kind: str, compute: Callable[[], T], *, gate: bool = False) -> T | None:
-        """``compute()``; a skip or an error is printed and counted, and gives None."""
-        from harness.run import GateSkipped
-
+        """``compute()``; a skip or an error is printed and counted (as the pytest session would), and gives None."""
         try:
             return compute()
-        except GateSkipped as exc:
-            self._line("SKIP", kind, str(exc))
-        except ModelUnavailable as exc:
-            message = f"{exc.reason}; to run it: {exc.remedy}"
-            if self.strict:
-                self._line("FAIL", kind, f"--bench-strict: {message}")
-                self.failed += 1
-                return None
-            self._line("SKIP", kind, message)
         except HarnessError as exc:
-            self._line("FAIL", kind, f"{name}: {exc}")
+            skipped, message = self.disposition(exc, name)
+        self._line("SKIP" if skipped else "FAIL", kind, message)
+        if skipped:
+            self.skipped += gate
+        else:
             self.failed += 1
-            return None
-        self.skipped += gate
         return None
 
     @staticmethod

@@ -4,6 +4,7 @@ so the two commands take the same options with the same meaning."""
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -76,8 +77,6 @@ def options_from(get: Callable[[str], Any], *, run_id: str | None = None) -> Run
 def strict_default(option: bool | None) -> bool:
     """--bench-strict / --bench-no-strict as given; otherwise strict under CI ($CI set to a true value), where a
     skipped condition would otherwise pass a gate that checked nothing."""
-    import os
-
     if option is not None:
         return option
     return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}

@@ -55,6 +55,20 @@ class BenchRun:
     def run_dir(self) -> Path:
         return self.options.reports_dir / self.options.run_id
 
+    def candidates(self, names: Sequence[str]) -> list[str]:
+        """The promotion candidates (``gate.promote``) among ``names``, in order."""
+        return [n for n in names if self.matrix.condition(n).gate.promote]
+
+    def disposition(self, exc: HarnessError, name: str) -> tuple[bool, str]:
+        """How a check or gate of ``name`` that raised ``exc`` ends: (skipped, message). A gate that does not apply,
+        or a missing model, skips, except that under --bench-strict a missing model fails; any other error fails."""
+        if isinstance(exc, GateSkipped):
+            return True, str(exc)
+        if isinstance(exc, ModelUnavailable):
+            message = f"{exc.reason}; to run it: {exc.remedy}"
+            return (False, f"--bench-strict: {message}") if self.options.strict else (True, message)
+        return False, f"{name}: {exc}"
+
     def keywords(self, name: str) -> set[str]:
         """What ``-k`` matches for a condition: its name, size group, ``role_<role>`` and aliases."""
         cond = self.matrix.condition(name)
@@ -77,10 +91,7 @@ class BenchRun:
     def result_set(self, name: str, *, quantization: str | None = None) -> ResultSet:
         from harness.gates import ResultSet
 
-        result = self.result(name, quantization=quantization)
-        cond = result.condition
-        return ResultSet(condition=cond.name, size_group=cond.size_group, quantization=cond.model.quantization,
-                         records=result.records)  # fmt: skip
+        return ResultSet.from_entry(self._entry(name, self.result(name, quantization=quantization)))
 
     def answer_problems(self, name: str) -> list[str]:
         """Why the condition's answers fail their own checks (a question answered twice, too many errors); [] if
