@@ -66,3 +66,23 @@ def test_the_oracle_is_promoted_over_the_rag_baseline_by_the_real_gate(tmp_path:
     print(f"\n{outcome.message}")
     assert outcome.passed, outcome.message
     assert arms["oracle_tiny"].mean("f1") == pytest.approx(1.0)
+
+
+def test_re_scoring_takes_no_journal_lock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Re-scoring writes nothing to the answer journal, so it must not need the journal's lock file: a warm cache on a
+    read-only mount is re-scored (a lock there would be a StorageError)."""
+    import dataclasses
+
+    from harness.errors import StorageError
+
+    cond = MATRIX.condition("oracle_tiny")
+    cond = dataclasses.replace(cond, retrieval=dataclasses.replace(cond.retrieval, mode="gold_context"))
+    first = RunOptions(cache_dir=tmp_path / "cache", reports_dir=tmp_path / "reports", run_id="a", max_questions=5)
+    answered = run_condition(cond, first)
+
+    def unwritable(path: Path) -> None:
+        raise StorageError(path, OSError(30, "Read-only file system"), "test")
+
+    monkeypatch.setattr("harness.run._pipeline.file_lock", unwritable)
+    rescored = run_condition(cond, dataclasses.replace(first, run_id="b", rescore=True))
+    assert rescored.records == answered.records and len(rescored.records) == 5

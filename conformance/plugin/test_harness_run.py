@@ -35,6 +35,12 @@ def test_k_selects_conditions_as_pytest_does(expression: str, expected: list[str
     assert sorted(select(_bench(), expression)) == expected
 
 
+def test_the_candidates_are_the_selected_conditions_that_promote() -> None:
+    """configs/*.yaml with gate.promote: true, written out here; rag_baseline_tiny is the group's baseline."""
+    bench = _bench()
+    assert bench.candidates(select(bench, "tiny")) == ["hybrid_tiny", "lora_tiny_ft", "oracle_tiny"]
+
+
 def test_a_bad_expression_and_an_empty_selection_are_one_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["run", "-k", "tiny and (", "--bench-configs", str(ROOT / "configs")]) == 2
     assert "harness run: error: -k 'tiny and ('" in capsys.readouterr().err

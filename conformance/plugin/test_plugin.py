@@ -100,6 +100,9 @@ def test_the_promotion_family_is_the_selected_candidates(bench_dir: pytest.Pytes
     result.stdout.fnmatch_lines(["*FAMILY=hybrid_science_0p5,hybrid_science_3b*"])
     alone = bench_dir.runpytest("test_family.py", "-s", "-k", "hybrid_tiny")
     alone.stdout.fnmatch_lines(["*FAMILY=hybrid_tiny"])
+    group = bench_dir.runpytest("test_family.py", "-s", "-k", "tiny")  # the baseline is no candidate
+    group.assert_outcomes(passed=3)
+    group.stdout.fnmatch_lines(["*FAMILY=hybrid_tiny,lora_tiny_ft,oracle_tiny"])
 
 
 # Scripted per-question results (not a model): the baseline scores F1 0.5 on every question; a candidate gains 15 pp
