@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from harness.adapt import Hyperparams, TrainingSample
-from harness.adapt._token_stats import render_ids
+from harness.adapt.data._token_stats import render_ids
 from harness.config import AdaptationConfig
 
 

@@ -14,10 +14,12 @@ from typing import Any
 
 from benchmarks.perf._perf import median, record, size
 from benchmarks.perf._plain_lora import batches, encode, padding_fraction, train_plain
-from harness.adapt import MIN_TRAIN_SAMPLES, Hyperparams, resolve_base, train_lora
+from harness.adapt import Hyperparams, resolve_base
 from harness.adapt._base import load_base, load_tokenizer
-from harness.adapt._data_stage import split_samples
-from harness.adapt._device import resolve_precision
+from harness.adapt.data import MIN_TRAIN_SAMPLES
+from harness.adapt.data._stage import split_samples
+from harness.adapt.train import train_lora
+from harness.adapt.train._device import resolve_precision
 from harness.cache import Cache
 from harness.config import load_matrix
 from harness.run._stages import prepare_splits, resolve_dataset

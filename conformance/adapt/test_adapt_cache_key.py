@@ -7,7 +7,8 @@ from collections.abc import Callable
 
 import pytest
 
-from harness.adapt import adaptation_key, resolve_base, split_samples
+from harness.adapt import adaptation_key, resolve_base
+from harness.adapt.data import split_samples
 from harness.config import Condition
 from harness.data import Splits
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.adapt import check_checkpoint, resumable_checkpoint
+from harness.adapt.train import check_checkpoint, resumable_checkpoint
 from harness.errors import CacheError
 
 

@@ -6,8 +6,8 @@ import socket
 from pathlib import Path
 from typing import Any
 
-from harness.adapt import register_ollama
 from harness.adapt.export import FAMILY_TEMPLATES, ModelfileSpec, write_modelfile
+from harness.adapt.register import register_ollama
 
 
 def _free_port() -> int:

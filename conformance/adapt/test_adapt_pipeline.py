@@ -12,17 +12,8 @@ from typing import Any
 
 import pytest
 
-from harness.adapt import (
-    AdaptedModel,
-    adapt,
-    attach_adapter,
-    compare_runs,
-    greedy_llama,
-    greedy_transformers,
-    merge_adapter,
-    record_evaluation,
-    verify_artifacts,
-)
+from harness.adapt import AdaptedModel, adapt, record_evaluation, verify_artifacts
+from harness.adapt.export import attach_adapter, compare_runs, greedy_llama, greedy_transformers, merge_adapter
 from harness.cache import write_checksums
 from harness.config import Condition, ModelSpec
 from harness.data import Splits

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from harness.adapt import Hyperparams, by_dataset_size, trial_hyperparams
+from harness.adapt import Hyperparams
+from harness.adapt.train import by_dataset_size, trial_hyperparams
 from harness.config import AdaptationConfig, GridConfig
 
 

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from harness.adapt import MIN_TRAIN_SAMPLES, mix_counts, split_samples
+from harness.adapt.data import MIN_TRAIN_SAMPLES, mix_counts, split_samples
 from harness.config import AdaptationConfig
 from harness.data import Splits
 from harness.errors import DataError

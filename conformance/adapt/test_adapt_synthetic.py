@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 
-from harness.adapt import generate_synthetic_pairs, validate_pair
+from harness.adapt.data import generate_synthetic_pairs, validate_pair
 from harness.backends import Generation, GenerationRequest
 from harness.retrieval import Chunk
 
@@ -82,7 +82,7 @@ def test_generation_deduplicates_skips_held_out_questions_and_counts_rejections(
 
 
 def test_synthetic_pairs_come_from_train_documents_and_become_samples(make_condition, toy_splits) -> None:
-    from harness.adapt._data_stage import add_synthetic
+    from harness.adapt.data._stage import add_synthetic
 
     condition = make_condition(synthetic_pairs=2)
     good = [_json("What kind of town is this?", "river town"), _json("Where do boats go each spring?", "downstream")]

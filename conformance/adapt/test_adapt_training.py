@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.adapt import adapt, check_target_modules
+from harness.adapt import adapt
+from harness.adapt.train import check_target_modules
 from harness.config import Condition, GridConfig
 from harness.data import Splits
 from harness.errors import ConfigError, ModelUnavailable

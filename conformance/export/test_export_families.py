@@ -109,9 +109,7 @@ def test_modelfile_has_the_family_template_and_stops(family: str, exported_famil
 
 
 @pytest.mark.parametrize("family", EXPORTED)
-def test_a_wrong_export_is_caught_naming_prompt_and_position(
-    family: str, exported_family: Any, tmp_path: Path
-) -> None:
+def test_a_wrong_export_is_caught_naming_prompt_and_position(family: str, exported_family: Any, tmp_path: Path) -> None:
     """Plant a bug in the weights the converter sees (two layers' MLP down-projections swapped): the check fails."""
     from safetensors.torch import load_file, save_file
 

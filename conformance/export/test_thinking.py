@@ -132,9 +132,9 @@ def test_llama_cpp_and_transformers_switch_thinking_off_through_the_template(exp
 def test_training_samples_are_switched_like_evaluation(exported_family: Any) -> None:
     from transformers import AutoTokenizer
 
-    from harness.adapt._data_stage import thinking_samples
-    from harness.adapt._token_stats import render_ids
     from harness.adapt._types import TrainingSample
+    from harness.adapt.data._stage import thinking_samples
+    from harness.adapt.data._token_stats import render_ids
 
     done = exported_family("qwen3")
     tokenizer = AutoTokenizer.from_pretrained(str(done.out / "merged"))

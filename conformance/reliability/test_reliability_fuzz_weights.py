@@ -213,7 +213,7 @@ def checkpoint(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @fuzz("safetensors: checkpoint check (adapt)")
 @given(data=st.data())
 def test_a_damaged_checkpoint_adapter_is_a_cache_error(checkpoint: Path, data: st.DataObject) -> None:
-    from harness.adapt import check_checkpoint
+    from harness.adapt.train import check_checkpoint
 
     tried("safetensors: checkpoint check (adapt)")
     adapter = checkpoint / "adapter_model.safetensors"
@@ -238,7 +238,7 @@ def test_a_damaged_checkpoint_adapter_is_a_cache_error(checkpoint: Path, data: s
 def test_a_checkpoint_state_that_is_not_plain_weights_is_refused_not_unpickled(checkpoint: Path) -> None:
     import torch
 
-    from harness.adapt import check_checkpoint
+    from harness.adapt.train import check_checkpoint
 
     state = checkpoint / "scheduler.pt"
     intact = state.read_bytes()

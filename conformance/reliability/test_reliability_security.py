@@ -55,7 +55,7 @@ def _is_true(node: ast.expr | None) -> bool:
 
 def test_the_scan_sees_the_whole_harness() -> None:
     files = [name for name, _ in _sources()]
-    assert len(files) > 100 and "harness/backends/_hf.py" in files and "harness/adapt/_checkpoints.py" in files
+    assert len(files) > 100 and "harness/backends/_hf.py" in files and "harness/adapt/train/_checkpoints.py" in files
 
 
 def test_nothing_is_unpickled() -> None:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.adapt._grid import run_trials
-from harness.adapt._ray_grid import grid_runner, run_trials_ray
+from harness.adapt.train._grid import run_trials
+from harness.adapt.train._ray_grid import grid_runner, run_trials_ray
 from harness.config import GenerationConfig, GridConfig, load_matrix
 from harness.config._convert import FieldError
 from harness.errors import ConfigError

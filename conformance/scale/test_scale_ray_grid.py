@@ -11,8 +11,8 @@ import pytest
 from conformance.scale._fake_training import failing_train, fake_train
 from conformance.scale._tiny_adapt import QUIET, tiny_condition, toy_splits
 from harness.adapt import Hyperparams, adapt
-from harness.adapt._grid import run_trials
-from harness.adapt._ray_grid import run_trials_ray
+from harness.adapt.train._grid import run_trials
+from harness.adapt.train._ray_grid import run_trials_ray
 from harness.config import GridConfig
 from harness.errors import HarnessError
 
@@ -56,10 +56,11 @@ def test_the_real_adaptation_pipeline_trains_its_grid_on_ray(
     """adapt() picks the Ray runner from adaptation.grid.backend alone, and ships its real trial closure (base model,
     tokenizer, samples) to Ray workers: every trial ran in a worker process, not here."""
     import os
+
     grid = GridConfig(enabled=True, ranks=(2, 4), learning_rates=(5e-3,), epochs=(1,))
     local = adapt(tiny_condition(tmp_path, grid), toy_splits(), tmp_path / "local", progress=QUIET)
     on_ray = dataclasses.replace(grid, backend="ray")
-    import harness.adapt._trainer as trainer
+    import harness.adapt.train._trainer as trainer
 
     here, real_train = os.getpid(), trainer.train_lora
     trained_here: list[int] = []

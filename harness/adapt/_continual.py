@@ -11,7 +11,7 @@ from typing import Any
 
 from harness.adapt._artifacts import read_metadata, verify_artifacts
 from harness.adapt._base import BaseModel
-from harness.adapt._merge import merge_adapter
+from harness.adapt.export._merge import merge_adapter
 from harness.errors import ConfigError
 
 __all__ = ["apply_continual", "load_previous"]

@@ -19,21 +19,21 @@ from harness.adapt._artifacts import read_metadata, write_json, write_metadata
 from harness.adapt._base import BaseModel, load_base, load_tokenizer, resolve_base
 from harness.adapt._cache_key import ADAPT_STAGE, CODE_VERSION, adaptation_key
 from harness.adapt._continual import apply_continual, load_previous
-from harness.adapt._data_stage import add_synthetic, kind_counts, split_samples, write_samples
-from harness.adapt._device import Precision, bnb_config, resolve_precision
-from harness.adapt._export import ExportInput, export_all
-from harness.adapt._grid import TrainOne
-from harness.adapt._merge import merge_adapter, save_merged
 from harness.adapt._metadata import base_record, token_record, training_record, trials_record
-from harness.adapt._policy import policy_name, trial_hyperparams
-from harness.adapt._progress import Progress, stderr_progress
-from harness.adapt._ray_grid import grid_runner
-from harness.adapt._registration import registration_for
 from harness.adapt._timing import StageTimer
-from harness.adapt._token_stats import describe, token_stats
-from harness.adapt._trainer import train_lora
 from harness.adapt._types import AdaptedModel, TrainingSample, TrainOutcome
+from harness.adapt.data._stage import add_synthetic, kind_counts, split_samples, write_samples
+from harness.adapt.data._token_stats import describe, token_stats
 from harness.adapt.export import parity_prompts
+from harness.adapt.export._merge import merge_adapter, save_merged
+from harness.adapt.export._stage import ExportInput, export_all
+from harness.adapt.register._registration import registration_for
+from harness.adapt.train._device import Precision, bnb_config, resolve_precision
+from harness.adapt.train._grid import TrainOne
+from harness.adapt.train._policy import policy_name, trial_hyperparams
+from harness.adapt.train._progress import Progress, stderr_progress
+from harness.adapt.train._ray_grid import grid_runner
+from harness.adapt.train._trainer import train_lora
 from harness.backends import Backend
 from harness.cache import Cache
 from harness.config import Condition
@@ -179,7 +179,7 @@ def _data(job: _Job, out: Path, tokenizer: Any, record: dict[str, Any]) -> list[
 
 def _with_synthetic(job: _Job) -> tuple[list[TrainingSample], dict[str, object]]:
     """Train samples plus validated synthetic pairs; a generator made here is closed here."""
-    from harness.adapt._synthetic import default_generator
+    from harness.adapt.data._synthetic import default_generator
 
     generator = job.generator or default_generator()
     try:

@@ -59,8 +59,8 @@ def _quantizations(text: str) -> tuple[str, ...]:
 
 
 def _export(args: argparse.Namespace, tools: Any) -> dict[str, Any]:
-    from harness.adapt import StageTimer, merge_adapter, save_merged
-    from harness.adapt.export import ExportJob, export_model, parity_prompts
+    from harness.adapt import StageTimer
+    from harness.adapt.export import ExportJob, export_model, merge_adapter, parity_prompts, save_merged
     from harness.adapt.export._prompts import default_conversations
     from harness.cache import write_checksums
 

@@ -1,7 +1,7 @@
 """Growing past one process: Ray connections, and evaluation sharded across Ray workers.
 
 Importing this package is cheap: Ray is imported when a connection is opened. The Ray grid search
-lives with the rest of training, in ``harness.adapt._ray_grid``; pytest-xdist needs nothing here
+lives with the rest of training, in ``harness.adapt.train._ray_grid``; pytest-xdist needs nothing here
 (the pytest plugin shares one run id and one locked cache between workers).
 """
 

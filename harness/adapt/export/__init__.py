@@ -1,4 +1,5 @@
-"""GGUF export through llama.cpp's own tools: converters, quantiser, parity checks, Ollama Modelfile.
+"""Stage 3 of adaptation: merge the adapter, then GGUF export through llama.cpp's own tools (converters,
+quantiser, parity checks, Ollama Modelfile).
 
 ``export_model(ExportJob(...))`` is what the adaptation pipeline and ``harness export`` both call. The
 converters (``convert_hf_to_gguf.py``, ``convert_lora_to_gguf.py``) come from the llama-cpp-python source
@@ -15,6 +16,7 @@ from harness.adapt.export._export import (
     export_model,
     parity_prompts,
 )
+from harness.adapt.export._merge import attach_adapter, merge_adapter, save_merged
 from harness.adapt.export._modelfile import (
     FAMILY_TEMPLATES,
     ModelfileSpec,
@@ -49,6 +51,7 @@ __all__ = [
     "ParityPrompt",
     "ParityReport",
     "TokenizationReport",
+    "attach_adapter",
     "compare_runs",
     "compare_tokenization",
     "convert_lora",
@@ -59,10 +62,12 @@ __all__ = [
     "greedy_llama",
     "greedy_transformers",
     "llama_cpp_version",
+    "merge_adapter",
     "modelfile_spec",
     "parity_prompts",
     "quantize_gguf",
     "read_gguf_fields",
+    "save_merged",
     "tokenize_llama",
     "write_modelfile",
 ]

@@ -18,8 +18,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from harness.adapt._grid import TrainOne, _trained, run_trials
 from harness.adapt._types import Hyperparams, TrainOutcome, Trial
+from harness.adapt.train._grid import TrainOne, _trained, run_trials
 from harness.config import GridConfig
 from harness.errors import HarnessError
 from harness.scale import ray_connection, require_ray

@@ -11,8 +11,8 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from harness.adapt._passages import ChunkPool, number_passages
 from harness.adapt._types import SampleKind, TrainingSample
+from harness.adapt.data._passages import ChunkPool, number_passages
 from harness.backends import Message
 from harness.config import AdaptationConfig
 from harness.data import Question

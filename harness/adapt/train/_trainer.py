@@ -13,13 +13,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from harness.adapt._checkpoints import resumable_checkpoint
-from harness.adapt._device import Precision
-from harness.adapt._history import epoch_records, final_train_loss
-from harness.adapt._plain_loss import sft_trainer_class
-from harness.adapt._progress import Progress, make_progress_callback
 from harness.adapt._quiet import quiet_libraries
 from harness.adapt._types import Hyperparams, TrainingSample, TrainOutcome
+from harness.adapt.train._checkpoints import resumable_checkpoint
+from harness.adapt.train._device import Precision
+from harness.adapt.train._history import epoch_records, final_train_loss
+from harness.adapt.train._plain_loss import sft_trainer_class
+from harness.adapt.train._progress import Progress, make_progress_callback
 from harness.config import AdaptationConfig
 from harness.errors import ConfigError
 

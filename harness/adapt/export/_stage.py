@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from harness.adapt._merge import save_merged
 from harness.adapt._timing import StageTimer
-from harness.adapt.export import ExportJob, ParityPrompt, export_model
+from harness.adapt.export._export import ExportJob, ParityPrompt, export_model
+from harness.adapt.export._merge import save_merged
 
 __all__ = ["ExportInput", "export_all"]
 

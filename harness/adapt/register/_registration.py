@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from harness.adapt._ollama import register_ollama
+from harness.adapt.register._ollama import register_ollama
 from harness.config import Condition
 
 __all__ = ["registration_for"]

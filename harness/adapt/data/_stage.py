@@ -10,10 +10,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from harness.adapt._passages import ChunkPool
-from harness.adapt._samples import MIN_TRAIN_SAMPLES, MIN_VAL_SAMPLES, RecipeInput, build_samples, sample_from_pair
-from harness.adapt._synthetic import SyntheticReport, generate_synthetic_pairs
 from harness.adapt._types import TrainingSample
+from harness.adapt.data._passages import ChunkPool
+from harness.adapt.data._samples import MIN_TRAIN_SAMPLES, MIN_VAL_SAMPLES, RecipeInput, build_samples, sample_from_pair
+from harness.adapt.data._synthetic import SyntheticReport, generate_synthetic_pairs
 from harness.backends import Backend
 from harness.config import Condition, GenerationConfig
 from harness.data import Splits
