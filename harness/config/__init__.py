@@ -3,6 +3,7 @@
 from harness.config._convert import FieldError, from_mapping
 from harness.config._loader import DEFAULTS_FILE, Matrix, load_condition, load_matrix, read_yaml
 from harness.config._schema import (
+    STUDY_ARMS,
     AdaptationConfig,
     Condition,
     DataConfig,
@@ -15,10 +16,12 @@ from harness.config._schema import (
     ScoringConfig,
     SizeGroup,
     TrainingMix,
+    study_arm,
 )
 
 __all__ = [
     "DEFAULTS_FILE",
+    "STUDY_ARMS",
     "AdaptationConfig",
     "Condition",
     "DataConfig",
@@ -37,4 +40,5 @@ __all__ = [
     "load_condition",
     "load_matrix",
     "read_yaml",
+    "study_arm",
 ]

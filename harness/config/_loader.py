@@ -120,17 +120,18 @@ def load_matrix(root: str | Path = "configs") -> Matrix:
     root = Path(root)
     defaults_path = root / DEFAULTS_FILE
     raw = read_yaml(defaults_path)
-    unknown = set(raw) - {"defaults", "size_groups"}
+    unknown = set(raw) - {"defaults", "size_groups", "adaptations"}
     if unknown:
         raise ConfigError(
-            f"{defaults_path}: unknown top-level key(s) {sorted(unknown)}; expected defaults, size_groups"
+            f"{defaults_path}: unknown top-level key(s) {sorted(unknown)}; expected defaults, size_groups, adaptations"
         )
     groups = _load_groups(defaults_path, raw.get("size_groups") or {})
     defaults = raw.get("defaults") or {}
+    shared = _shared_adaptations(defaults_path, raw.get("adaptations") or {})
     conditions = {}
     for path in sorted(root.glob("*.yaml")):
         if path.name != DEFAULTS_FILE:
-            conditions[path.stem] = _load_one(path, defaults, defaults_path)
+            conditions[path.stem] = _load_one(path, defaults, defaults_path, shared)
     _check_groups(defaults_path, groups, conditions)
     return Matrix(root=root, conditions=conditions, size_groups=groups)
 
@@ -153,7 +154,32 @@ def _load_groups(path: Path, raw: object) -> dict[str, SizeGroup]:
     return groups
 
 
-def _load_one(path: Path, defaults: Mapping[str, Any], defaults_path: Path) -> Condition:
+def _shared_adaptations(path: Path, raw: object) -> dict[str, dict[str, Any]]:
+    """Named adaptation blocks (``adaptations:`` in defaults.yaml): conditions that ``use:`` the same name train
+    on the same recipe, so they share one cached adapter instead of repeating the block and risking a drift."""
+    if not isinstance(raw, dict) or not all(isinstance(v, dict) for v in raw.values()):
+        raise ConfigError(f"{path}: adaptations must map a name to an adaptation block (method, recipe, ...)")
+    return {str(k): v for k, v in raw.items()}
+
+
+def _use_shared(path: Path, override: dict[str, Any], shared: Mapping[str, dict[str, Any]]) -> dict[str, Any]:
+    block = override.get("adaptation")
+    if not isinstance(block, dict) or "use" not in block:
+        return override
+    name = block["use"]
+    if name not in shared:
+        known = ", ".join(sorted(shared)) or "none are declared"
+        raise ConfigError(
+            f"{path}: adaptation.use={name!r} names no block under adaptations: in {DEFAULTS_FILE} ({known}); "
+            "declare it there or fix the name"
+        )
+    rest = {k: v for k, v in block.items() if k != "use"}
+    return {**override, "adaptation": _deep_merge(shared[name], rest)}
+
+
+def _load_one(
+    path: Path, defaults: Mapping[str, Any], defaults_path: Path, shared: Mapping[str, dict[str, Any]]
+) -> Condition:
     if not PLAIN_NAME.fullmatch(path.stem):
         raise ConfigError(
             f"{path}: the file name {path.stem!r} is not a plain condition name; it names report folders, so use "
@@ -162,7 +188,7 @@ def _load_one(path: Path, defaults: Mapping[str, Any], defaults_path: Path) -> C
     override = read_yaml(path)
     if override.get("name", path.stem) != path.stem:
         raise ConfigError(f"{path}: name={override['name']!r} must match the file name {path.stem!r} (or be left out)")
-    merged = _deep_merge(defaults, override)
+    merged = _deep_merge(defaults, _use_shared(path, override, shared))
     merged["name"] = path.stem
     try:
         return from_mapping(Condition, merged)

@@ -26,6 +26,26 @@ __all__ = [
 
 Provider = Literal["llama_cpp", "ollama", "hf", "openai", "oracle"]
 Role = Literal["base", "rag", "ft", "ft_rag"]
+
+# The scaling study's six arms per size group, in table order: role plus, for fine-tuned arms, the training recipe.
+STUDY_ARMS = {
+    "base": "Base",
+    "rag": "Base + RAG",
+    "ft_instruction": "FT instruction-only",
+    "ft_instruction_rag": "FT instruction-only + RAG",
+    "ft_rag_trained": "FT RAG-trained",
+    "ft_rag_trained_rag": "FT RAG-trained + RAG",
+}
+
+
+def study_arm(role: str, recipe: str | None, provider: str) -> str:
+    """The study arm a condition fills: ``ft_rag_trained_rag`` for a RAG-trained adapter answering with retrieval.
+    The oracle is a check of the data and gates, not an arm."""
+    if provider == "oracle":
+        return "oracle"
+    if role in ("ft", "ft_rag"):
+        return f"ft_{recipe}" + ("_rag" if role == "ft_rag" else "")
+    return role
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,127}")
 # Names that become file or folder names (data tags, condition names): one plain path component.
 PLAIN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
@@ -390,6 +410,13 @@ class Condition:
     aliases: tuple[str, ...] = ()
     # Free-form notes (e.g. the portfolio's Notes column); never interpreted.
     notes: Mapping[str, str] = field(default_factory=dict)
+    # What this condition is expected to show (the experiment log's hypothesis); shown beside its numbers.
+    hypothesis: str = ""
+
+    @property
+    def arm(self) -> str:
+        """Which of the study's arms (``STUDY_ARMS``) this condition is, or ``oracle``."""
+        return study_arm(self.role, self.adaptation.recipe if self.adaptation.enabled else None, self.model.provider)
 
     def __post_init__(self) -> None:
         uses_retrieval = self.role in ("rag", "ft_rag")

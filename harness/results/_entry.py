@@ -29,6 +29,9 @@ class ConditionEntry:
     timings_s: Mapping[str, Any] | None = None
     # The condition's scoring settings (bootstrap resamples, confidence, seed), for intervals drawn from the entry.
     scoring: Mapping[str, Any] | None = None
+    # The study arm (``harness.config.STUDY_ARMS``, or ``oracle``) and the condition's stated hypothesis.
+    arm: str = ""
+    hypothesis: str = ""
 
     @classmethod
     def from_result_json(
@@ -45,6 +48,8 @@ class ConditionEntry:
             records=records,
             **{key: body.get(key) for key in CONTEXT_KEYS},
             scoring=cond.get("scoring"),
+            arm=_arm(cond),
+            hypothesis=str(cond.get("hypothesis") or ""),
         )
 
     def index_json(self) -> dict[str, Any]:
@@ -57,3 +62,11 @@ class ConditionEntry:
             | context
             | {"results": f"{self.label}/results.jsonl"}
         )
+
+
+def _arm(cond: Mapping[str, Any]) -> str:
+    from harness.config import study_arm
+
+    adaptation = cond.get("adaptation") or {}
+    recipe = adaptation.get("recipe") if adaptation.get("method", "none") != "none" else None
+    return study_arm(cond["role"], recipe, (cond.get("model") or {}).get("provider", ""))

@@ -250,6 +250,8 @@ class BenchRun:
             summary=result.summary,
             records=result.records,
             scoring=dataclasses.asdict(cond.scoring),
+            arm=cond.arm,
+            hypothesis=cond.hypothesis,
             **{k: result.context.get(k) for k in CONTEXT_KEYS},
         )
 
