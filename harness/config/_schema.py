@@ -17,6 +17,7 @@ __all__ = [
     "GenerationConfig",
     "GridConfig",
     "JudgeConfig",
+    "LeakCheckConfig",
     "ModelSpec",
     "RetrievalConfig",
     "ScoringConfig",
@@ -137,6 +138,25 @@ class RetrievalConfig:
 
 
 @dataclass(frozen=True, kw_only=True)
+class LeakCheckConfig:
+    """When a test question counts as a copy of a train/val question (the run fails on any).
+
+    ``jaccard``: normalised token-set Jaccard at or above it. ``embedding``: cosine of the questions' embeddings
+    (``retrieval.embedding_model``) at or above it, which catches paraphrases that Jaccard misses; None (the
+    default) skips it, because SQuAD 2.0's unanswerable questions are one-word edits of answerable ones ("are"
+    vs "aren't dominated", cosine 0.99): different questions that an embedding cannot tell from copies.
+    """
+
+    jaccard: float = 0.9
+    embedding: float | None = None
+
+    def __post_init__(self) -> None:
+        check_fraction("jaccard", self.jaccard)
+        if self.embedding is not None:
+            check_fraction("embedding", self.embedding)
+
+
+@dataclass(frozen=True, kw_only=True)
 class DataConfig:
     """Which data set, and how it is split. ``dataset`` is a directory with corpus/questions JSONL."""
 
@@ -144,7 +164,7 @@ class DataConfig:
     tag: str = "squad2_tiny"
     split_seed: int = 20251101
     ratios: tuple[float, float, float] = (0.70, 0.15, 0.15)
-    near_duplicate_threshold: float = 0.9
+    leak_check: LeakCheckConfig = field(default_factory=LeakCheckConfig)
     max_test_questions: int | None = None  # a quick mode; None answers the whole test split
 
     def __post_init__(self) -> None:
@@ -156,7 +176,6 @@ class DataConfig:
             raise FieldError("ratios", list(self.ratios), "must sum to 1")
         if self.ratios[2] == 0:
             raise FieldError("ratios[2]", 0.0, "must be > 0 (the test split cannot be empty)")
-        check_fraction("near_duplicate_threshold", self.near_duplicate_threshold)
         if self.max_test_questions is not None:
             check_min("max_test_questions", self.max_test_questions, 1)
 
@@ -285,6 +304,9 @@ class ScoringConfig:
     # Off by default (it loads the embedding model while scoring); on whenever correct_rule is "similarity".
     semantic_similarity: bool = False
     similarity_model: str = "embedded"
+    # What the gates compare as factuality. "auto": label_accuracy when every question is closed (declares labels:
+    # yes/no/maybe, multiple choice), token F1 otherwise; "f1" or "label_accuracy" force one.
+    factuality_metric: Literal["auto", "f1", "label_accuracy"] = "auto"
 
     @property
     def computes_similarity(self) -> bool:

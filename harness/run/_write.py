@@ -43,17 +43,21 @@ def write_condition(
 
 
 def summarise(records: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    from harness.metrics import aggregate
+    from harness.metrics import aggregate, label_table
 
     scored = [r for r in records if not r.get("error")]
-    summary = dict(aggregate(scored)) if scored else {}
+    summary: dict[str, Any] = dict(aggregate(scored)) if scored else {}
     summary["n_questions"] = len(records)
     summary["n_errors"] = len(records) - len(scored)
+    labels = label_table(scored)
+    if labels:  # closed questions only: an open data set's summary stays as it was
+        summary["labels"] = labels
     return summary
 
 
 _HEADLINE = (
     ("exact_match", "Exact match"),
+    ("label_accuracy", "Label accuracy (closed questions: the answer names the gold label)"),
     ("f1", "Token F1"),
     ("source_hit", "Citation hit (a gold document was shown)"),
     ("cited_source_hit", "Cited a gold document"),
@@ -101,8 +105,22 @@ def _markdown(cond: Condition, summary: Mapping[str, Any], context: Mapping[str,
             "| --- | --- |",
             *rows,
             "",
+            *_label_lines(summary.get("labels")),
         ]
     )
+
+
+def _label_lines(labels: object) -> list[str]:
+    """The per-label table of closed questions: count, accuracy per gold label, and what was answered instead."""
+    if not isinstance(labels, list) or not labels:
+        return []
+    named = list(dict.fromkeys([str(row["label"]) for row in labels] + [p for r in labels for p in r["predicted"]]))
+    head = "| gold label | n | accuracy | " + " | ".join(f"answered {p}" for p in named) + " |"
+    lines = ["## Per label", "", head, "|---" * (len(named) + 3) + "|"]
+    for row in labels:
+        counts = " | ".join(str(row["predicted"].get(p, 0)) for p in named)
+        lines.append(f"| {row['label']} | {row['n']} | {row['accuracy']:.3f} | {counts} |")
+    return [*lines, ""]
 
 
 def _over(summary: Mapping[str, Any], key: str) -> str:
