@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from harness.config._convert import MASKED, FieldError, check_at_most, check_fraction, check_min, check_positive
+from harness.errors import ConfigError
 
 __all__ = [
     "AdaptationConfig",
@@ -67,7 +68,8 @@ class ModelSpec:
 
 @dataclass(frozen=True, kw_only=True)
 class GenerationConfig:
-    max_tokens: int = 96
+    # "auto": sized from the data set's gold answers when the run loads it (harness.run._max_tokens), at least 64.
+    max_tokens: int | Literal["auto"] = 96
     temperature: float = 0.0
     top_p: float = 1.0
     repeat_penalty: float = 1.0
@@ -94,7 +96,8 @@ class GenerationConfig:
     thinking_switch: Literal["chat_template", "no_think"] = "chat_template"
 
     def __post_init__(self) -> None:
-        check_min("max_tokens", self.max_tokens, 1)
+        if self.max_tokens != "auto":
+            check_min("max_tokens", self.max_tokens, 1)
         check_min("thinking_budget", self.thinking_budget, 1)
         check_min("temperature", self.temperature, 0)
         check_fraction("top_p", self.top_p)
@@ -111,6 +114,16 @@ class GenerationConfig:
         if self.parallel_sequences is not None:
             check_min("parallel_sequences", self.parallel_sequences, 1)
             check_at_most("parallel_sequences", self.parallel_sequences, 256)
+
+    @property
+    def token_limit(self) -> int:
+        """``max_tokens`` as a number; ``auto`` must have been resolved from the data set first."""
+        if self.max_tokens == "auto":
+            raise ConfigError(
+                "generation.max_tokens=auto was not resolved: a run sizes it from the data set's gold answers "
+                "(harness.run.resolve_max_tokens); fix: resolve it first, or set a number"
+            )
+        return self.max_tokens
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -422,6 +435,6 @@ class Condition:
         if fine_tuned != self.adaptation.enabled:
             want = "lora" if fine_tuned else "none"
             raise FieldError("adaptation.method", self.adaptation.method, f"must be {want} for role {self.role!r}")
-        if self.generation.max_tokens >= self.model.context_length:
+        if self.generation.max_tokens != "auto" and self.generation.max_tokens >= self.model.context_length:
             limit = f"must be < model.context_length ({self.model.context_length}): the prompt needs room too"
             raise FieldError("generation.max_tokens", self.generation.max_tokens, limit)

@@ -100,6 +100,7 @@ def _markdown(cond: Condition, summary: Mapping[str, Any], context: Mapping[str,
             f"- model: `{cond.model.identity}` ({model.get('model_path', model.get('model', ''))})",
             f"- questions: {summary.get('n_questions')} (errors: {summary.get('n_errors')})",
             _data_line(context),
+            *_max_tokens_line(context),
             "",
             "| metric | value |",
             "| --- | --- |",
@@ -140,6 +141,15 @@ def _fmt(value: object) -> str:
     return "n/a" if value is None else str(value)
 
 
+def _max_tokens_line(context: Mapping[str, Any]) -> list[str]:
+    info = context.get("max_tokens")
+    if not isinstance(info, Mapping):
+        return []
+    how = f"auto from p95 of {info['answers']} gold answers" if info.get("source") == "auto" else "from the config"
+    return [f"- generation.max_tokens: {info['max_tokens']} ({how}); answers that hit it: {info.get('truncated')}"]
+
+
 def _data_line(context: Mapping[str, Any]) -> str:
     data, splits = context["dataset"], context["splits"]
-    return f"- data: `{data['tag']}` sha256 `{str(data['content_hash'])[:12]}`, split seed {splits['seed']}"
+    split = "the data set's own split" if splits.get("given") else f"split seed {splits['seed']}"
+    return f"- data: `{data['tag']}` sha256 `{str(data['content_hash'])[:12]}`, {split}"
