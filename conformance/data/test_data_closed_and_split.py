@@ -1,4 +1,4 @@
-"""Closed questions (``labels``) and a data set's own ``split``: loaded, validated with file/field/fix, used as given."""
+"""Closed questions (``labels``) and a data set's own ``split``: loaded, validated (file, field, fix), used as given."""
 
 from __future__ import annotations
 

@@ -88,5 +88,5 @@ def test_squad2_tiny_keeps_64_tokens_under_auto() -> None:
 def test_a_number_is_kept_and_auto_must_be_resolved_before_use() -> None:
     cond = MATRIX.condition("rag_baseline_tiny")
     assert resolve_max_tokens(cond, []) == (cond, {"source": "config", "max_tokens": 64})
-    with pytest.raises(ConfigError, match="generation.max_tokens=auto was not resolved"):
+    with pytest.raises(ConfigError, match=r"generation\.max_tokens=auto was not resolved"):
         _ = GenerationConfig(max_tokens="auto").token_limit
