@@ -18,6 +18,7 @@ METRIC_KEYS = {
     "source_hit": {"source_hit"}, "cited_source_hit": {"cited_source_hit"},
     "cited_passage_coverage": {"cited_passage_coverage"}, "citation_grounding": {"citation_grounding"},
     "citation_count": {"citations", "invalid_citations"}, "answer_similarity": {"answer_similarity"},
+    "label_accuracy": {"label_accuracy"},
     "refusal": {"refused", "answerable", "correct_abstention", "over_refusal"}, "crag": {"crag"},
     "substantive": {"substantive"}, "truncated": {"truncated"}, "empty": {"empty"}, "think_leak": {"think_leak"},
     "latency_s": {"latency_s"}, "tokens_per_s": {"tokens_per_s"},

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from harness.cli._import import fraction
-from harness.config import DataConfig
+from harness.config import DataConfig, LeakCheckConfig
 
 __all__ = ["add_parser", "run"]
 
@@ -22,7 +22,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], name: s
     p.add_argument(
         "--near-duplicate-threshold",
         type=fraction,
-        default=_DEFAULTS.near_duplicate_threshold,
+        default=_DEFAULTS.leak_check.jaccard,
         metavar="J",
         help="leak if a test question's Jaccard with train/val is >= J (default %(default)s)",
     )
@@ -37,13 +37,14 @@ def run(args: argparse.Namespace) -> int:
         dataset=str(args.dataset),
         tag=dataset.tag,
         split_seed=args.seed,
-        near_duplicate_threshold=args.near_duplicate_threshold,
+        leak_check=LeakCheckConfig(jaccard=args.near_duplicate_threshold),
     )
     splits = build_splits(dataset, cfg)
-    check_leaks(splits, cfg.near_duplicate_threshold)
+    check_leaks(splits, cfg.leak_check.jaccard)
     paths = write_splits(splits, args.out_dir)
     for name, part in (("train", splits.train), ("val", splits.val), ("test", splits.test)):
         answerable = sum(q.answerable for q in part)
         print(f"{name:>5}: {len(part):5d} questions ({answerable} answerable, {len(part) - answerable} unanswerable)")
-    print(f"seed {splits.seed}, no leaks at Jaccard >= {cfg.near_duplicate_threshold:g}; wrote {paths[-1].parent}")
+    how = "as the data set gives it" if splits.given else f"seed {splits.seed}"
+    print(f"{how}, no leaks at Jaccard >= {cfg.leak_check.jaccard:g}; wrote {paths[-1].parent}")
     return 0

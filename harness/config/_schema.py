@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from harness.config._convert import MASKED, FieldError, check_at_most, check_fraction, check_min, check_positive
+from harness.errors import ConfigError
 
 __all__ = [
     "AdaptationConfig",
@@ -17,6 +18,7 @@ __all__ = [
     "GenerationConfig",
     "GridConfig",
     "JudgeConfig",
+    "LeakCheckConfig",
     "ModelSpec",
     "RetrievalConfig",
     "ScoringConfig",
@@ -86,7 +88,8 @@ class ModelSpec:
 
 @dataclass(frozen=True, kw_only=True)
 class GenerationConfig:
-    max_tokens: int = 96
+    # "auto": sized from the data set's gold answers when the run loads it (harness.run._max_tokens), at least 64.
+    max_tokens: int | Literal["auto"] = 96
     temperature: float = 0.0
     top_p: float = 1.0
     repeat_penalty: float = 1.0
@@ -113,7 +116,8 @@ class GenerationConfig:
     thinking_switch: Literal["chat_template", "no_think"] = "chat_template"
 
     def __post_init__(self) -> None:
-        check_min("max_tokens", self.max_tokens, 1)
+        if self.max_tokens != "auto":
+            check_min("max_tokens", self.max_tokens, 1)
         check_min("thinking_budget", self.thinking_budget, 1)
         check_min("temperature", self.temperature, 0)
         check_fraction("top_p", self.top_p)
@@ -130,6 +134,16 @@ class GenerationConfig:
         if self.parallel_sequences is not None:
             check_min("parallel_sequences", self.parallel_sequences, 1)
             check_at_most("parallel_sequences", self.parallel_sequences, 256)
+
+    @property
+    def token_limit(self) -> int:
+        """``max_tokens`` as a number; ``auto`` must have been resolved from the data set first."""
+        if self.max_tokens == "auto":
+            raise ConfigError(
+                "generation.max_tokens=auto was not resolved: a run sizes it from the data set's gold answers "
+                "(harness.run.resolve_max_tokens); fix: resolve it first, or set a number"
+            )
+        return self.max_tokens
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -157,6 +171,25 @@ class RetrievalConfig:
 
 
 @dataclass(frozen=True, kw_only=True)
+class LeakCheckConfig:
+    """When a test question counts as a copy of a train/val question (the run fails on any).
+
+    ``jaccard``: normalised token-set Jaccard at or above it. ``embedding``: cosine of the questions' embeddings
+    (``retrieval.embedding_model``) at or above it, which catches paraphrases that Jaccard misses; None (the
+    default) skips it, because SQuAD 2.0's unanswerable questions are one-word edits of answerable ones ("are"
+    vs "aren't dominated", cosine 0.99): different questions that an embedding cannot tell from copies.
+    """
+
+    jaccard: float = 0.9
+    embedding: float | None = None
+
+    def __post_init__(self) -> None:
+        check_fraction("jaccard", self.jaccard)
+        if self.embedding is not None:
+            check_fraction("embedding", self.embedding)
+
+
+@dataclass(frozen=True, kw_only=True)
 class DataConfig:
     """Which data set, and how it is split. ``dataset`` is a directory with corpus/questions JSONL."""
 
@@ -164,7 +197,7 @@ class DataConfig:
     tag: str = "squad2_tiny"
     split_seed: int = 20251101
     ratios: tuple[float, float, float] = (0.70, 0.15, 0.15)
-    near_duplicate_threshold: float = 0.9
+    leak_check: LeakCheckConfig = field(default_factory=LeakCheckConfig)
     max_test_questions: int | None = None  # a quick mode; None answers the whole test split
 
     def __post_init__(self) -> None:
@@ -176,7 +209,6 @@ class DataConfig:
             raise FieldError("ratios", list(self.ratios), "must sum to 1")
         if self.ratios[2] == 0:
             raise FieldError("ratios[2]", 0.0, "must be > 0 (the test split cannot be empty)")
-        check_fraction("near_duplicate_threshold", self.near_duplicate_threshold)
         if self.max_test_questions is not None:
             check_min("max_test_questions", self.max_test_questions, 1)
 
@@ -305,6 +337,9 @@ class ScoringConfig:
     # Off by default (it loads the embedding model while scoring); on whenever correct_rule is "similarity".
     semantic_similarity: bool = False
     similarity_model: str = "embedded"
+    # What the gates compare as factuality. "auto": label_accuracy when every question is closed (declares labels:
+    # yes/no/maybe, multiple choice), token F1 otherwise; "f1" or "label_accuracy" force one.
+    factuality_metric: Literal["auto", "f1", "label_accuracy"] = "auto"
 
     @property
     def computes_similarity(self) -> bool:
@@ -427,6 +462,6 @@ class Condition:
         if fine_tuned != self.adaptation.enabled:
             want = "lora" if fine_tuned else "none"
             raise FieldError("adaptation.method", self.adaptation.method, f"must be {want} for role {self.role!r}")
-        if self.generation.max_tokens >= self.model.context_length:
+        if self.generation.max_tokens != "auto" and self.generation.max_tokens >= self.model.context_length:
             limit = f"must be < model.context_length ({self.model.context_length}): the prompt needs room too"
             raise FieldError("generation.max_tokens", self.generation.max_tokens, limit)

@@ -6,10 +6,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-__all__ = ["TASK_TYPES", "Dataset", "Document", "Question", "Splits", "TaskType"]
+__all__ = ["SPLIT_NAMES", "TASK_TYPES", "Dataset", "Document", "Question", "SplitName", "Splits", "TaskType"]
 
 TaskType = Literal["grounded", "synthesis", "refusal"]
 TASK_TYPES: tuple[TaskType, ...] = ("grounded", "synthesis", "refusal")
+SplitName = Literal["train", "val", "test"]
+SPLIT_NAMES: tuple[SplitName, ...] = ("train", "val", "test")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -29,6 +31,11 @@ class Question:
     gold_doc_ids: tuple[str, ...]
     task_type: TaskType
     keywords: tuple[str, ...] = ()
+    # A closed question (yes/no/maybe, multiple choice) lists the labels an answer may take; its gold answers are
+    # among them. Empty: an open question, scored as a span.
+    labels: tuple[str, ...] = ()
+    # The split the data set assigns (its own train/val/test); None lets the harness split it.
+    split: SplitName | None = None
     metadata: Mapping[str, object] = field(default_factory=dict)
 
 
@@ -62,3 +69,9 @@ class Splits:
     val: tuple[Question, ...]
     test: tuple[Question, ...]
     ratios: tuple[float, float, float] = (0.70, 0.15, 0.15)  # recorded next to the seed; the split files need it
+
+    @property
+    def given(self) -> bool:
+        """The data set carried its own split (every question names one), so seed and ratios were not used."""
+        questions = self.train + self.val + self.test
+        return bool(questions) and all(q.split is not None for q in questions)

@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any, TypeGuard
 
 from harness.data._jsonl import Row
-from harness.data._model import TASK_TYPES, Document, Question, TaskType
+from harness.data._labels import normalize_label
+from harness.data._model import SPLIT_NAMES, TASK_TYPES, Document, Question, SplitName, TaskType
 from harness.data._problems import MISSING, Problems
 
 __all__ = [
@@ -22,7 +23,9 @@ __all__ = [
 ]
 
 DOCUMENT_FIELDS = ("doc_id", "title", "text")
-QUESTION_FIELDS = ("qid", "question", "answers", "answerable", "gold_doc_ids", "task_type", "keywords")
+QUESTION_FIELDS = (
+    "qid", "question", "answers", "answerable", "gold_doc_ids", "task_type", "keywords", "labels", "split",
+)  # fmt: skip
 
 
 class _Fields:
@@ -99,6 +102,10 @@ def question_from_row(row: Row, problems: Problems) -> Question | None:
     if f.errors == errors_before:  # a contradiction between fields already reported would only repeat the news
         _check_consistency(f, answerable, answers, gold, task_type or "grounded")
     keywords = f.strings("keywords", optional=True)
+    errors_before = f.errors
+    labels = f.strings("labels", optional=True)
+    if labels and f.errors == errors_before:
+        _check_labels(f, labels, answers, answerable)
     question = Question(
         qid=qid,
         question=text,
@@ -107,6 +114,8 @@ def question_from_row(row: Row, problems: Problems) -> Question | None:
         gold_doc_ids=gold,
         task_type=task_type or "grounded",
         keywords=keywords,
+        labels=labels,
+        split=_split(f),
         metadata=f.metadata(QUESTION_FIELDS),
     )
     return question if f.ok else None
@@ -124,6 +133,30 @@ def _task_type(f: _Fields) -> TaskType | None:
         f"use one of {', '.join(TASK_TYPES)}",
     )
     return None
+
+
+def _split(f: _Fields) -> SplitName | None:
+    value = f.row.data.get("split", MISSING)
+    if value is MISSING:
+        return None
+    for known in SPLIT_NAMES:
+        if value == known:
+            return known
+    f.bad("split", value, "is not a split name", f"use one of {', '.join(SPLIT_NAMES)}, or leave it out")
+    return None
+
+
+def _check_labels(f: _Fields, labels: tuple[str, ...], answers: tuple[str, ...], answerable: bool) -> None:
+    """A closed question: at least two distinct labels, answerable, and every gold answer one of them."""
+    normalised = [normalize_label(label) for label in labels]
+    if len(set(normalised)) != len(normalised) or len(labels) < 2:
+        f.bad("labels", list(labels), "must hold at least two different labels", 'list the choices, like ["yes", "no"]')
+        return
+    if not answerable:
+        f.bad("labels", list(labels), "is set but answerable=false", "drop labels, or set answerable to true")
+    for i, answer in enumerate(answers):
+        if normalize_label(answer) not in normalised:
+            f.bad(f"answers[{i}]", answer, "is not one of the labels", f"write one of {list(labels)} as the answer")
 
 
 def _check_consistency(
@@ -152,6 +185,11 @@ def question_to_row(q: Question) -> dict[str, object]:
         "gold_doc_ids": list(q.gold_doc_ids),
         "task_type": q.task_type,
     }
-    if q.keywords:  # optional in the format; an empty list would only be noise in every row
+    # Optional in the format; an empty list or a null would only be noise in every row.
+    if q.keywords:
         row["keywords"] = list(q.keywords)
+    if q.labels:
+        row["labels"] = list(q.labels)
+    if q.split is not None:
+        row["split"] = q.split
     return row

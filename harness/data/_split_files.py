@@ -40,7 +40,7 @@ def load_splits(split_dir: str | Path, tag: str, *, dataset: Dataset | None = No
     returned ``Splits.dataset`` has the split questions and the recorded hash but no corpus."""
     paths = split_paths(split_dir, tag)
     record = _read_record(paths["seed"])
-    parts = {name: read_questions_jsonl(paths[name]) for name in SPLIT_NAMES}
+    parts: dict[str, tuple[Question, ...]] = {name: read_questions_jsonl(paths[name]) for name in SPLIT_NAMES}
     base = _bound_dataset(dataset, record, paths["seed"]) if dataset else _bare_dataset(tag, record, parts)
     parts = {name: _rebind(base, questions, paths[name]) for name, questions in parts.items()}
     return Splits(

@@ -12,12 +12,12 @@ import random
 from collections.abc import Sequence
 
 from harness.config import DataConfig
-from harness.data._model import Dataset, Question, Splits
+from harness.data._given_split import given_splits
+from harness.data._model import SPLIT_NAMES, Dataset, Question, Splits
 from harness.errors import DataError
 
 __all__ = ["SPLIT_NAMES", "Stratum", "allocate", "build_splits", "stratum_of"]
 
-SPLIT_NAMES = ("train", "val", "test")
 Stratum = tuple[str, str]  # (gold doc id or "", task type)
 
 
@@ -29,10 +29,14 @@ def stratum_of(question: Question) -> Stratum:
 def build_splits(dataset: Dataset, cfg: DataConfig) -> Splits:
     """Split ``dataset.questions`` by ``cfg.ratios`` with ``cfg.split_seed``; the same inputs give the same splits.
 
-    Only the seed and ratios of ``cfg`` are used: the data set is already loaded (its tag names the files).
+    Only the seed and ratios of ``cfg`` are used: the data set is already loaded (its tag names the files). A data
+    set whose questions name their own split is used as given (:func:`given_splits`), seed and ratios unused.
     """
     if not dataset.questions:
         raise DataError(f"data set {dataset.tag!r} has no questions to split; fix: add rows to questions.jsonl")
+    given = given_splits(dataset, cfg.split_seed)
+    if given is not None:
+        return given
     rng = random.Random(cfg.split_seed)  # never the global generator: splits must not depend on import order
     strata = _shuffled_strata(dataset.questions, rng)
     assigned: dict[str, int] = {}

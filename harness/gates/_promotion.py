@@ -1,9 +1,10 @@
 """The promotion gate: better than the same-size RAG baseline, by enough, and grounded.
 
-Δ factuality (token F1, in percentage points) must be >= the threshold with the CI's lower bound
-above 0 and the paired test significant at ``alpha`` after Holm correction across the run's promotion
-comparisons, AND the candidate's mean citation grounding (the share of each answer's content words that the
-passages it cites hold; ``harness.metrics._citation_grounding``) must reach ``gate.min_citation_grounding``.
+Δ factuality (token F1, or label accuracy on closed questions: ``harness.gates._factuality``; in percentage
+points) must be >= the threshold with the CI's lower bound above 0 and the paired test significant at ``alpha``
+after Holm correction across the run's promotion comparisons, AND the candidate's mean citation grounding (the
+share of each answer's content words that the passages it cites hold; ``harness.metrics._citation_grounding``)
+must reach ``gate.min_citation_grounding``.
 
 Why Holm: a run that gates several candidates against their baselines tests several hypotheses; without a
 correction the chance that at least one candidate is promoted by luck grows with their number.
@@ -15,13 +16,13 @@ import dataclasses
 from collections.abc import Sequence
 
 from harness.config import GateConfig, ScoringConfig
+from harness.gates._factuality import FACTUALITY_METRIC, factuality_metric
 from harness.gates._outcome import GateOutcome, GateRefused
 from harness.gates._results import ResultSet, factuality_comparison
 from harness.stats import Comparison, holm
 
 __all__ = ["FACTUALITY_METRIC", "check_comparable", "cluster_note", "promotion_comparison", "promotion_gate"]
 
-FACTUALITY_METRIC = "f1"
 GROUNDING_METRIC = "citation_grounding"
 
 
@@ -43,7 +44,7 @@ def check_comparable(a: ResultSet, b: ResultSet, *, allow_quantization_mismatch:
 def promotion_comparison(candidate: ResultSet, baseline: ResultSet, scoring: ScoringConfig) -> tuple[Comparison, int]:
     """The gate's paired factuality comparison (candidate minus baseline, in pp) and the errored-question count."""
     check_comparable(candidate, baseline)
-    return factuality_comparison(baseline, candidate, FACTUALITY_METRIC, scoring)
+    return factuality_comparison(baseline, candidate, factuality_metric(scoring, baseline, candidate), scoring)
 
 
 def promotion_gate(
@@ -65,7 +66,8 @@ def promotion_gate(
     grounded = grounding is not None and grounding >= gate.min_citation_grounding
     m = len(family) + 1
     head = (
-        f"{candidate.condition} vs {baseline.condition}: Δ factuality {cmp.difference:+.1f} pp "
+        f"{candidate.condition} vs {baseline.condition}: Δ factuality{_metric_note(cmp.metric)} "
+        f"{cmp.difference:+.1f} pp "
         f"({100 * cmp.confidence:.0f}% CI {cmp.ci_low:+.1f}..{cmp.ci_high:+.1f}, p={cmp.p_value:.2g}"
         + (f", Holm p={p_holm:.2g} over {m} comparisons" if m > 1 else "")
         + f", n={cmp.n}{cluster_note(cmp.clusters)})"
@@ -87,6 +89,11 @@ def promotion_gate(
     }
     passed = big_enough and significant and grounded
     return GateOutcome(gate="promotion", passed=passed, message="; ".join(parts), numbers=numbers)
+
+
+def _metric_note(metric: str) -> str:
+    """`` (label_accuracy)`` when the gate compared something other than token F1."""
+    return "" if metric == FACTUALITY_METRIC else f" ({metric})"
 
 
 def cluster_note(clusters: int | None) -> str:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from harness.config import GateConfig, ScoringConfig
+from harness.gates._factuality import factuality_metric
 from harness.gates._outcome import GateOutcome
-from harness.gates._promotion import FACTUALITY_METRIC, check_comparable, cluster_note
+from harness.gates._promotion import check_comparable, cluster_note
 from harness.gates._results import ResultSet, factuality_comparison
 
 __all__ = ["quantization_gate"]
@@ -26,7 +27,7 @@ def quantization_gate(
     recorded and printed side by side (what the level saves against what it costs)."""
     # Levels differ in quantisation by design; they must still be the same size group.
     check_comparable(reference, level, allow_quantization_mismatch=True)
-    cmp, excluded = factuality_comparison(reference, level, FACTUALITY_METRIC, scoring)
+    cmp, excluded = factuality_comparison(reference, level, factuality_metric(scoring, reference, level), scoring)
     margin = gate.quantization_margin_pp
     passed = cmp.ci_low > -margin
     verdict = _verdict(cmp.difference, cmp.ci_low, cmp.ci_high, margin, cmp.mde)

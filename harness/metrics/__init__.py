@@ -7,6 +7,8 @@ name in ``METRICS``; ``score_item`` runs them all on one item and ``aggregate`` 
 from harness.metrics._aggregate import LATENCY_PERCENTILES, aggregate
 from harness.metrics._citations import Citations, parse_citations, resolve_citations
 from harness.metrics._crag import CRAG_CORRECT_F1, crag_outcome
+from harness.metrics._label_table import NO_LABEL, label_table
+from harness.metrics._labels import find_label, predicted_label
 from harness.metrics._refusal_detector import RefusalDetector, detector_for
 from harness.metrics._registry import METRICS, GenerationFailed, score_item
 from harness.metrics._squad2 import SquadQuestion, squad2_evaluate, squad2_predictions, squad2_questions
@@ -18,6 +20,7 @@ __all__ = [
     "CRAG_CORRECT_F1",
     "LATENCY_PERCENTILES",
     "METRICS",
+    "NO_LABEL",
     "Citations",
     "GenerationFailed",
     "ItemContext",
@@ -31,9 +34,12 @@ __all__ = [
     "compute_f1",
     "crag_outcome",
     "detector_for",
+    "find_label",
     "gold_answers",
+    "label_table",
     "normalize_answer",
     "parse_citations",
+    "predicted_label",
     "resolve_citations",
     "score_item",
     "squad2_evaluate",

@@ -3,7 +3,8 @@
 An answerable question is answered correctly when the answer is not a refusal and meets the data set's
 correctness rule (``scoring.correct_rule``): token F1 >= ``scoring.correct_threshold`` (default 0.5, for short
 extractive answers), or answer-gold embedding similarity >= it (``similarity``, for long-form gold answers, which
-rarely reach F1 0.5 even when right); an unanswerable one when the answer refuses. Hallucinating costs more than
+rarely reach F1 0.5 even when right); a closed question (one with ``labels``) when the answer names its gold label;
+an unanswerable one when the answer refuses. Hallucinating costs more than
 abstaining, so the mean rewards knowing what one does not know.
 """
 
@@ -29,6 +30,10 @@ def crag_outcome(*, answerable: bool, refused: bool, f1: float, correct_f1: floa
 
 def crag(ctx: ItemContext, cfg: ScoringConfig) -> MetricValues:
     refused = is_refusal(ctx, cfg)
+    if ctx.question.labels and not refused:
+        from harness.metrics._label_accuracy import label_accuracy
+
+        return {"crag": 1.0 if label_accuracy(ctx, cfg)["label_accuracy"] else -1.0}
     if cfg.correct_rule == "similarity" and ctx.question.answerable and not refused:
         from harness.metrics._answer_similarity import answer_similarity
 

@@ -16,7 +16,7 @@ METRICS: Registry[MetricValues] = Registry("metric", entry_point_group="harness.
 for _name in (
     "exact_match", "f1", "keyword_coverage",
     "citation_precision", "citation_recall", "source_hit", "cited_source_hit", "cited_passage_coverage",
-    "citation_grounding", "answer_similarity",
+    "citation_grounding", "answer_similarity", "label_accuracy",
     "citation_count", "refusal", "crag", "substantive", "truncated", "empty", "think_leak",
 ):  # fmt: skip
     METRICS.register(_name, f"harness.metrics._{_name}:{_name}")

@@ -44,7 +44,7 @@ def build_request(
     return GenerationRequest(
         qid=qid,
         messages=with_thinking_tag(build_messages(question, passages), generation),
-        max_tokens=generation.max_tokens + (generation.thinking_budget if thinking_on else 0),
+        max_tokens=generation.token_limit + (generation.thinking_budget if thinking_on else 0),
         thinking=generation.thinking if generation.thinking_switch == "chat_template" else "default",
         thinking_budget=generation.thinking_budget if thinking_on else 0,
         temperature=generation.temperature,

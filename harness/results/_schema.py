@@ -17,6 +17,23 @@ _SCORE = {"type": ["number", "boolean", "null"]}
 _OBJECT = {"type": "object"}
 _OPTIONAL_OBJECT = {"type": ["object", "null"]}
 
+_SCORES = ("exact_match", "f1", "citation_grounding", "cited_passage_coverage", "crag", "label_accuracy", "truncated")
+# harness.metrics.label_table: one row per gold label of a data set's closed questions.
+_LABEL_TABLE = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "required": ["label", "n", "correct", "accuracy", "predicted"],
+        "properties": {
+            "label": {"type": "string"},
+            "n": {"type": "integer", "minimum": 1},
+            "correct": {"type": "integer", "minimum": 0},
+            "accuracy": {"type": "number", "minimum": 0, "maximum": 1},
+            "predicted": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 1}},
+        },
+    },
+}
+
 QUESTION_RECORD = {
     "$schema": _DRAFT,
     "title": "One question's result (a line of <run>/<label>/results.jsonl)",
@@ -28,7 +45,20 @@ QUESTION_RECORD = {
         "answer": {"type": ["string", "null"]},
         "task_type": {"type": ["string", "null"]},
         "gold_doc_ids": {"type": ["array", "null"], "items": {"type": "string"}},
-        **{metric: _SCORE for metric in ("exact_match", "f1", "citation_grounding", "cited_passage_coverage", "crag")},
+        **{
+            metric: _SCORE
+            for metric in (
+                "exact_match",
+                "f1",
+                "citation_grounding",
+                "cited_passage_coverage",
+                "crag",
+                "label_accuracy",
+            )
+        },
+        "labels": {"type": "array", "items": {"type": "string"}, "description": "a closed question's labels"},
+        "gold_label": {"type": ["string", "null"], "description": "the label the gold answer names"},
+        "predicted_label": {"type": ["string", "null"], "description": "the label the answer named first; null: none"},
     },
     "additionalProperties": True,
 }
@@ -47,7 +77,11 @@ CONDITION_RESULT = {
             "required": ["name", "size_group", "role", "model"],
             "properties": {"model": {"type": "object", "required": ["quantization"]}},
         },
-        "summary": {"type": "object", "required": ["n_questions", "n_errors"]},
+        "summary": {
+            "type": "object",
+            "required": ["n_questions", "n_errors"],
+            "properties": {"labels": _LABEL_TABLE},
+        },
         "model": _OPTIONAL_OBJECT,
         "dataset": _OPTIONAL_OBJECT,
         "splits": _OPTIONAL_OBJECT,

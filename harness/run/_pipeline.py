@@ -20,6 +20,7 @@ from harness.run._answers import GENERATIONS_VERSION, CountingBackend, journal_p
 from harness.run._availability import check_condition
 from harness.run._generate import generate_journaled
 from harness.run._judging import judge_answers
+from harness.run._max_tokens import resolve_max_tokens
 from harness.run._options import RunOptions
 from harness.run._records import build_record
 from harness.run._stages import gold_passages, prepare_index, prepare_model, prepare_splits, resolve_dataset
@@ -58,6 +59,8 @@ def run_condition(
     say = _prefixed(label, progress)
     with _timed(timings, "data"):
         dataset = resolve_dataset(cond, opts.dataset)
+        # Before anything keys a cache on the condition: the adapter and the journal see the resolved number.
+        cond, max_tokens = resolve_max_tokens(cond, dataset.questions)
         splits = prepare_splits(cond, dataset, cache, say)
     with _timed(timings, "retrieval_index"):
         index = prepare_index(cond, dataset, cache, say)
@@ -83,12 +86,20 @@ def run_condition(
             records = tuple({**r, **v} for r, v in zip(records, verdicts, strict=True))
     context = {
         "dataset": {"tag": dataset.tag, "content_hash": dataset.content_hash, "documents": len(dataset.corpus)},
-        "splits": {"seed": splits.seed, "train": len(splits.train), "val": len(splits.val), "test": len(splits.test)},
+        "splits": {
+            "seed": splits.seed,
+            "given": splits.given,
+            "train": len(splits.train),
+            "val": len(splits.val),
+            "test": len(splits.test),
+        },
         "model": identity,
         "retrieval": index.describe() if index is not None else {"mode": cond.retrieval.mode},
         "adaptation": served.adaptation,
         "timings_s": timings,
         "generations": {"generated": generated, "reused": len(generations) - generated},
+        # finish_reason "length": the answer hit the cap (the per-answer flag is the record's ``truncated``).
+        "max_tokens": {**max_tokens, "truncated": sum(g.truncated for g in generations)},
     }
     context["peak_rss_mb"] = peak_rss_mb()
     out_dir, summary = write_condition(cond, opts, records, context, label=label)

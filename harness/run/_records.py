@@ -7,7 +7,7 @@ from typing import Any
 
 from harness.backends import Generation
 from harness.config import Condition, ScoringConfig
-from harness.data import Question
+from harness.data import Question, gold_label
 from harness.retrieval import Passage, hit_at_k, reciprocal_rank
 
 __all__ = ["build_record"]
@@ -47,6 +47,7 @@ def build_record(
         return record
     record.update(_retrieval_metrics(question, passages, cond.retrieval.top_k))
     record.update(_answer_metrics(question, passages, generation, scoring))
+    record.update(_labels(question, passages, generation, scoring))
     return record
 
 
@@ -60,6 +61,22 @@ def _retrieval_metrics(question: Question, passages: Sequence[Passage], k: int) 
         return {"hit_at_k": None, "mrr": None}
     gold = question.gold_doc_ids
     return {"hit_at_k": hit_at_k(passages, gold, k), "mrr": reciprocal_rank(passages, gold)}
+
+
+def _labels(
+    question: Question, passages: Sequence[Passage], generation: Generation, scoring: ScoringConfig
+) -> Mapping[str, Any]:
+    """A closed question's labels, its gold label and the label the answer named (read by the per-label table)."""
+    if not question.labels:
+        return {}
+    from harness.metrics import ItemContext, predicted_label
+
+    ctx = ItemContext(question=question, generation=generation, passages=tuple(passages))
+    return {
+        "labels": list(question.labels),
+        "gold_label": gold_label(question),
+        "predicted_label": predicted_label(ctx, scoring),
+    }
 
 
 def _answer_metrics(

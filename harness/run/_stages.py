@@ -10,7 +10,17 @@ from typing import Any
 
 from harness.cache import Cache, stage_key
 from harness.config import Condition
-from harness.data import Dataset, Question, Splits, build_splits, check_leaks, load_dataset, load_splits, write_splits
+from harness.data import (
+    Dataset,
+    Encode,
+    Question,
+    Splits,
+    build_splits,
+    check_leaks,
+    load_dataset,
+    load_splits,
+    write_splits,
+)
 from harness.retrieval import Chunk, Passage
 
 __all__ = ["ServedModel", "gold_passages", "prepare_index", "prepare_model", "prepare_splits", "resolve_dataset"]
@@ -32,11 +42,23 @@ def prepare_splits(cond: Condition, dataset: Dataset, cache: Cache, progress: Pr
     def build(out: Path) -> None:
         progress(f"splits: building {dataset.tag} with seed {cond.data.split_seed}")
         splits = build_splits(dataset, cond.data)
-        check_leaks(splits, cond.data.near_duplicate_threshold)
+        if splits.given:
+            progress(f"splits: {dataset.tag} carries its own split; used as given")
+        leak = cond.data.leak_check
+        check_leaks(splits, leak.jaccard, embedding=leak.embedding, encode=_encoder(cond, leak.embedding))
         write_splits(splits, out)
 
     entry = cache.get_or_build("splits", key, build)
     return load_splits(entry, dataset.tag, dataset=dataset)
+
+
+def _encoder(cond: Condition, threshold: float | None) -> Encode | None:
+    """The retrieval embedding model's ``encode`` for the embedding leak check (loaded once per process)."""
+    if threshold is None:
+        return None
+    from harness.retrieval import load_embedder
+
+    return load_embedder(cond.retrieval.embedding_model).encode
 
 
 def prepare_index(cond: Condition, dataset: Dataset, cache: Cache, progress: Progress) -> Any | None:

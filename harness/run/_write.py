@@ -43,17 +43,21 @@ def write_condition(
 
 
 def summarise(records: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    from harness.metrics import aggregate
+    from harness.metrics import aggregate, label_table
 
     scored = [r for r in records if not r.get("error")]
-    summary = dict(aggregate(scored)) if scored else {}
+    summary: dict[str, Any] = dict(aggregate(scored)) if scored else {}
     summary["n_questions"] = len(records)
     summary["n_errors"] = len(records) - len(scored)
+    labels = label_table(scored)
+    if labels:  # closed questions only: an open data set's summary stays as it was
+        summary["labels"] = labels
     return summary
 
 
 _HEADLINE = (
     ("exact_match", "Exact match"),
+    ("label_accuracy", "Label accuracy (closed questions: the answer names the gold label)"),
     ("f1", "Token F1"),
     ("source_hit", "Citation hit (a gold document was shown)"),
     ("cited_source_hit", "Cited a gold document"),
@@ -96,13 +100,28 @@ def _markdown(cond: Condition, summary: Mapping[str, Any], context: Mapping[str,
             f"- model: `{cond.model.identity}` ({model.get('model_path', model.get('model', ''))})",
             f"- questions: {summary.get('n_questions')} (errors: {summary.get('n_errors')})",
             _data_line(context),
+            *_max_tokens_line(context),
             "",
             "| metric | value |",
             "| --- | --- |",
             *rows,
             "",
+            *_label_lines(summary.get("labels")),
         ]
     )
+
+
+def _label_lines(labels: object) -> list[str]:
+    """The per-label table of closed questions: count, accuracy per gold label, and what was answered instead."""
+    if not isinstance(labels, list) or not labels:
+        return []
+    named = list(dict.fromkeys([str(row["label"]) for row in labels] + [p for r in labels for p in r["predicted"]]))
+    head = "| gold label | n | accuracy | " + " | ".join(f"answered {p}" for p in named) + " |"
+    lines = ["## Per label", "", head, "|---" * (len(named) + 3) + "|"]
+    for row in labels:
+        counts = " | ".join(str(row["predicted"].get(p, 0)) for p in named)
+        lines.append(f"| {row['label']} | {row['n']} | {row['accuracy']:.3f} | {counts} |")
+    return [*lines, ""]
 
 
 def _over(summary: Mapping[str, Any], key: str) -> str:
@@ -122,6 +141,15 @@ def _fmt(value: object) -> str:
     return "n/a" if value is None else str(value)
 
 
+def _max_tokens_line(context: Mapping[str, Any]) -> list[str]:
+    info = context.get("max_tokens")
+    if not isinstance(info, Mapping):
+        return []
+    how = f"auto from p95 of {info['answers']} gold answers" if info.get("source") == "auto" else "from the config"
+    return [f"- generation.max_tokens: {info['max_tokens']} ({how}); answers that hit it: {info.get('truncated')}"]
+
+
 def _data_line(context: Mapping[str, Any]) -> str:
     data, splits = context["dataset"], context["splits"]
-    return f"- data: `{data['tag']}` sha256 `{str(data['content_hash'])[:12]}`, split seed {splits['seed']}"
+    split = "the data set's own split" if splits.get("given") else f"split seed {splits['seed']}"
+    return f"- data: `{data['tag']}` sha256 `{str(data['content_hash'])[:12]}`, {split}"
