@@ -1,4 +1,4 @@
-"""The run report: versioned JSON, Markdown with gate lines, a self-contained HTML page, cross-size table."""
+"""The run report: versioned JSON, Markdown with gate lines, a self-contained HTML page (the study tables: test_study.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from harness.report import cross_size_rows, cross_size_table, write_run_report
+from harness.report import write_run_report
 from harness.results import ConditionEntry
 
 
@@ -37,20 +37,6 @@ ENTRIES = [
     _entry("rag_b", "3b", "rag", 6),
     _entry("hyb_b", "3b", "ft_rag", 8),
 ]
-
-
-def test_cross_size_rows_follow_the_six_condition_definitions() -> None:
-    rows = cross_size_rows(ENTRIES)
-    assert rows["0p5"]["rag_benefit_x"] == 4.0
-    assert abs(rows["0p5"]["ft_benefit_pp"] - 10.0) < 1e-9  # FT+RAG 50% - RAG 40%
-    assert abs(rows["0p5"]["synergy_pp"] - 0.0) < 1e-9  # (50-40) - (20-10)
-    assert rows["3b"]["base"] is None and rows["3b"]["synergy_pp"] is None
-
-
-def test_cross_size_table_needs_two_sizes() -> None:
-    assert cross_size_table(ENTRIES[:4], ["0p5", "3b"]) == ""
-    table = cross_size_table(ENTRIES, ["0p5", "3b"])
-    assert "| RAG benefit | 4.0x | n/a |" in table
 
 
 def test_run_report_files(tmp_path: Path) -> None:

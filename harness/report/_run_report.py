@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 from typing import Any
 
-from harness.report._cross_size import cross_size_table
 from harness.report._intervals import mean_interval
+from harness.report._study import cross_size_markdown, study_groups, study_markdown
 from harness.report._svg import Bar, ForestRow, bar_chart, forest_plot, line_chart
 from harness.results import RUN_SCHEMA_VERSION, ConditionEntry
 
@@ -30,6 +31,7 @@ def write_run_report(
     *,
     group_order: Sequence[str],
     provenance: Mapping[str, Any],
+    group_labels: Mapping[str, str] | None = None,
 ) -> dict[str, Path]:
     """Write results.json, summary.md and index.html for the run; return their paths."""
     from harness.cache import atomic_write_text
@@ -44,8 +46,9 @@ def write_run_report(
     }
     paths = {"json": run_dir / "results.json", "markdown": run_dir / "summary.md", "html": run_dir / "index.html"}
     atomic_write_text(paths["json"], json.dumps(body, indent=2, sort_keys=True, default=str) + "\n")
-    atomic_write_text(paths["markdown"], _markdown(run_dir.name, entries, gates, group_order))
-    atomic_write_text(paths["html"], _html(run_dir.name, entries, gates, group_order))
+    layout = _Layout(order=tuple(group_order), labels=dict(group_labels or {}))
+    atomic_write_text(paths["markdown"], _markdown(run_dir.name, entries, gates, layout))
+    atomic_write_text(paths["html"], _html(run_dir.name, entries, gates, layout))
     return paths
 
 
@@ -75,22 +78,35 @@ def _summary_table(entries: Sequence[ConditionEntry]) -> list[str]:
     return lines
 
 
-def _markdown(run_id: str, entries: Sequence[ConditionEntry], gates: Mapping[str, Any], order: Sequence[str]) -> str:
+@dataclass(frozen=True)
+class _Layout:
+    order: tuple[str, ...]  # size groups in run order
+    labels: Mapping[str, str]  # size group -> its label (e.g. "Qwen2.5 3B")
+
+
+def _markdown(run_id: str, entries: Sequence[ConditionEntry], gates: Mapping[str, Any], layout: _Layout) -> str:
     parts = [f"# Run {run_id}", "", "## Conditions", "", *_summary_table(entries), ""]
     if gates:
         parts += ["## Gates", "", *_gate_lines(gates), ""]
-    table = cross_size_table(entries, order)
-    if table:
-        parts += ["## Cross-size comparison (pass = correct answer or correct refusal)", "", table, ""]
+    hypotheses = [f"- **{e.condition}**: {e.hypothesis}" for e in entries if e.hypothesis and "@" not in e.label]
+    if hypotheses:
+        parts += ["## Hypotheses", "", *hypotheses, ""]
+    groups = study_groups(entries, layout.order)
+    if groups:
+        note = "rates in %, 95% CI in brackets; pass = correct answer or correct refusal"
+        parts += [f"## The study ({note})", "", study_markdown(groups, layout.labels)]
+    cross = cross_size_markdown(groups)
+    if cross:
+        parts += ["## Across sizes (pass rates; effects as paired differences with 95% CI)", "", cross, ""]
     return "\n".join(parts)
 
 
-def _html(run_id: str, entries: Sequence[ConditionEntry], gates: Mapping[str, Any], order: Sequence[str]) -> str:
+def _html(run_id: str, entries: Sequence[ConditionEntry], gates: Mapping[str, Any], layout: _Layout) -> str:
     charts = [_metric_bars(entries, key, label) for key, label in BAR_METRICS]
     charts.append(forest_plot("Paired differences vs baseline / F16 (factuality, pp)", _forest_rows(gates)))
     charts += _quantization_charts(entries)
     charts.append(_task_type_chart(entries))
-    markdown = escape(_markdown(run_id, entries, gates, order))
+    markdown = escape(_markdown(run_id, entries, gates, layout))
     figures = "\n".join(f"<figure>{c}</figure>" for c in charts)
     return (
         f"<!doctype html><html><head><meta charset='utf-8'><title>Run {escape(run_id)}</title>"

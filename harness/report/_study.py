@@ -26,6 +26,7 @@ __all__ = [
     "Effect",
     "StudyGroup",
     "cross_size_markdown",
+    "effect_comparison",
     "study_groups",
     "study_markdown",
 ]

@@ -234,7 +234,8 @@ class BenchRun:
 
         if entries:
             order = sorted(self.matrix.size_groups, key=lambda g: self.matrix.size_groups[g].order)
-            write_run_report(run_dir, entries, gates, group_order=order, provenance=provenance())
+            labels = {name: group.label for name, group in self.matrix.size_groups.items()}
+            write_run_report(run_dir, entries, gates, group_order=order, provenance=provenance(), group_labels=labels)
 
     @staticmethod
     def _entry(label: str, result: ConditionResult) -> ConditionEntry:
