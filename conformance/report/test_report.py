@@ -1,4 +1,4 @@
-"""The run report: versioned JSON, Markdown with gate lines, a self-contained HTML page (the study tables: test_study.py)."""
+"""The run report: versioned JSON, Markdown with gate lines, a self-contained HTML page (study: test_study.py)."""
 
 from __future__ import annotations
 

@@ -70,7 +70,7 @@ def test_each_arm_has_its_pass_rate_with_an_interval_around_it() -> None:
     for arm, pattern in PATTERNS.items():
         cell = group.cells[(arm, "pass")]
         assert cell.mean == pytest.approx(_mean(pattern)) and cell.n == N
-        assert cell.low <= cell.mean <= cell.high and cell.low < cell.high or cell.mean in (0.0, 1.0)
+        assert (cell.low <= cell.mean <= cell.high and cell.low < cell.high) or cell.mean in (0.0, 1.0)
 
 
 @pytest.mark.parametrize(
