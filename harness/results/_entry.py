@@ -29,6 +29,8 @@ class ConditionEntry:
     timings_s: Mapping[str, Any] | None = None
     # The condition's scoring settings (bootstrap resamples, confidence, seed), for intervals drawn from the entry.
     scoring: Mapping[str, Any] | None = None
+    # What produced the stored file (git commit + dirty flag, packages, hardware); None for an entry not yet written.
+    provenance: Mapping[str, Any] | None = None
 
     @classmethod
     def from_result_json(
@@ -45,6 +47,7 @@ class ConditionEntry:
             records=records,
             **{key: body.get(key) for key in CONTEXT_KEYS},
             scoring=cond.get("scoring"),
+            provenance=body.get("provenance"),
         )
 
     def index_json(self) -> dict[str, Any]:

@@ -204,7 +204,14 @@ class BenchRun:
         ``worker_id``: an xdist worker writes only its own index (``run-<worker>.json``); ``merge_workers``: the
         controller merges them into the run's index and report.
         """
-        from harness.results import RunIndex, merge_worker_indexes, worker_index_name, write_run_index
+        from harness.results import (
+            RUN_INDEX_FILE,
+            RunIndex,
+            merge_worker_indexes,
+            read_entries,
+            worker_index_name,
+            write_run_index,
+        )
 
         run_dir = self.run_dir
         try:
@@ -219,8 +226,8 @@ class BenchRun:
         entries = [self._entry(label, r) for label, r in self._results.items() if not isinstance(r, HarnessError)]
         if merge_workers:
             index = merge_worker_indexes(run_dir, self.options.run_id)
-            entries = _stored_entries(index)
-        write_run_index(run_dir / "run.json", index)
+            entries = read_entries(run_dir, index)
+        write_run_index(run_dir / RUN_INDEX_FILE, index)
         self._write_report(run_dir, entries, index.gates)
         _link_latest(self.options.reports_dir, self.options.run_id)
         return run_dir
@@ -274,12 +281,6 @@ def _status(outcome: Any) -> ConditionStatus:
     if isinstance(outcome, BaseException):
         return ConditionStatus(status="error", error=str(outcome))
     return ConditionStatus(status="ok", dir=str(outcome.out_dir), summary=outcome.summary)
-
-
-def _stored_entries(index: Any) -> list[ConditionEntry]:
-    from harness.results import read_condition
-
-    return [read_condition(Path(s.dir), label) for label, s in index.conditions.items() if s.status == "ok" and s.dir]
 
 
 def _link_latest(reports: Path, run_id: str) -> None:
