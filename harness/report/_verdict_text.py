@@ -4,12 +4,20 @@ GitHub-flavoured Markdown for ``$GITHUB_STEP_SUMMARY`` or a pull-request comment
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
-from harness.report._verdict import HEADLINE_METRICS, ConditionLine, MetricEstimate, Verdict
+from harness.report._verdict import HEADLINE_METRICS, ConditionLine, MetricEstimate, Verdict, verdict_of
 
-__all__ = ["summary_markdown", "terminal_lines"]
+__all__ = ["summary_markdown", "terminal_lines", "verdict_lines"]
 
 _ICON = {"PASS": "✅", "FAIL": "❌", "SKIP": "⏭️", "ERROR": "💥", "NO GATES": "⚪"}
+
+
+def verdict_lines(run_dir: Path) -> list[str]:
+    """The terminal block of the run stored in ``run_dir``, as the end of a run prints it."""
+    from harness.results import read_run
+
+    return terminal_lines(verdict_of(read_run(run_dir)))
 
 
 def terminal_lines(verdict: Verdict) -> list[str]:

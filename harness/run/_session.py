@@ -157,6 +157,11 @@ class BenchRun:
         self._gates[key] = outcome
         return outcome
 
+    def gates_of(self, name: str, gate: str) -> dict[str, GateOutcome]:
+        """The ``gate`` outcomes recorded for condition ``name``: its own key, or ``name@LEVEL`` per quantisation
+        level."""
+        return {k: o for k, o in self._gates.items() if o.gate == gate and k.split("@")[0] == name}
+
     def _promotion_p(self, name: str) -> list[float]:
         """[primary p-value] of a candidate's comparison; [] when it has none (model absent, failed, refused),
         since a comparison that was never made is no hypothesis tested."""
@@ -230,6 +235,7 @@ class BenchRun:
         write_run_index(run_dir / RUN_INDEX_FILE, index)
         self._write_report(run_dir, entries, index.gates)
         _link_latest(self.options.reports_dir, self.options.run_id)
+        _write_history(self.options.reports_dir)
         return run_dir
 
     def statuses(self) -> dict[str, ConditionStatus]:
@@ -281,6 +287,13 @@ def _status(outcome: Any) -> ConditionStatus:
     if isinstance(outcome, BaseException):
         return ConditionStatus(status="error", error=str(outcome))
     return ConditionStatus(status="ok", dir=str(outcome.out_dir), summary=outcome.summary)
+
+
+def _write_history(reports: Path) -> None:
+    """The runs list beside the runs (``reports/index.html``), this run included."""
+    from harness.report import write_history
+
+    write_history(reports)
 
 
 def _link_latest(reports: Path, run_id: str) -> None:
