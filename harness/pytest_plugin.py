@@ -6,6 +6,7 @@ heavy is imported when a benchmark first asks for a result.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -147,3 +148,20 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: p
             terminalreporter.write_line(f"report not written: {exc}", red=True)
             return
         terminalreporter.write_line(f"reports written to {path}")
+        _write_verdict(terminalreporter, path)
+
+
+def _write_verdict(terminalreporter: pytest.TerminalReporter, run_dir: Path) -> None:
+    """The run's verdict from its stored files (as pytest-benchmark ends a run with its table): gate lines, each
+    condition's headline metrics with intervals, the tally. ``harness run`` prints the same block."""
+    from harness.report import verdict_lines
+
+    try:
+        lines = verdict_lines(run_dir)
+    except HarnessError as exc:
+        terminalreporter.write_line(f"verdict not shown: {exc}", red=True)
+        return
+    terminalreporter.write_sep("-", "benchmark verdict")
+    for line in lines:
+        mark = line.split(" ", 1)[0]
+        terminalreporter.write_line(line, green=mark == "PASS", red=mark in ("FAIL", "ERROR"), yellow=mark == "SKIP")

@@ -92,6 +92,16 @@ class BenchSession:
     def latency_probe(self, name: str, n: int = 8) -> tuple[Callable[[], None], Callable[[], None]]:
         return self._pytest(lambda: self.run.latency_probe(name, n), name)
 
+    def record_gates(self, record: Callable[[str, object], None], name: str, gate: str) -> None:
+        """``name``'s ``gate`` outcomes as JUnit XML properties, through ``record_testsuite_property``:
+        ``bench.<key>.<gate>`` = PASS or FAIL, and its numbers beside it (``.delta_pp``, ``.ci_low``, ``.ci_high``,
+        ``.p``, ``.p_holm``, ``.message``). Suite properties, not ``record_property``: per-test properties are not
+        part of the default xunit2 schema, and pytest warns (an error under ``filterwarnings = error``) when they
+        are recorded there."""
+        for key, outcome in self.run.gates_of(name, gate).items():
+            for field, value in gate_properties(outcome).items():
+                record(f"bench.{key}.{gate}{field}", value)
+
     @property
     def ran_any(self) -> bool:
         return self.run.ran_any
@@ -115,6 +125,15 @@ class BenchSession:
         if skipped:
             pytest.skip(message)
         pytest.fail(message, pytrace=False)
+
+
+def gate_properties(outcome: GateOutcome) -> dict[str, str]:
+    """ "" (the verdict) and the suffixes of the numbers a CI dashboard plots; absent numbers are left out."""
+    cmp = outcome.numbers.get("comparison") or {}
+    numbers = {"delta_pp": cmp.get("difference"), "ci_low": cmp.get("ci_low"), "ci_high": cmp.get("ci_high"),
+               "p": cmp.get("p_values", {}).get(cmp.get("test")), "p_holm": cmp.get("p_holm")}  # fmt: skip
+    out = {"": "PASS" if outcome.passed else "FAIL", ".message": outcome.message}
+    return out | {f".{k}": f"{v:.6g}" for k, v in numbers.items() if isinstance(v, int | float)}
 
 
 def _shared_run_id(config: pytest.Config) -> str | None:

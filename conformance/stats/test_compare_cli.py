@@ -94,3 +94,23 @@ def test_nothing_comparable_and_bad_settings(tmp_path: Path) -> None:
         _run([str(a), str(b), "--metric", "f1", "--resamples", "0"])
     with pytest.raises(DataError, match="file not found"):
         _run([str(tmp_path / "missing.jsonl"), str(b), "--metric", "f1"])
+
+
+def test_an_unknown_metric_is_said_once_with_the_metrics_available(tmp_path: Path) -> None:
+    rows = [{"qid": f"q{i}", "f1": 0.5, "exact_match": 0.0, "answer": "x"} for i in range(30)]
+    a, b = _write(tmp_path / "a.jsonl", rows), _write(tmp_path / "b.jsonl", rows)
+    with pytest.raises(DataError) as exc:
+        _run([str(a), str(b), "--metric", "exact_mach"])
+    message = str(exc.value)
+    hint = "did you mean 'exact_match'? available: exact_match, f1"
+    assert message == f"{a}: no question has metric 'exact_mach'; {hint}"
+    assert "is missing" not in message
+
+
+def test_the_gates_word_factuality_is_the_gates_metric(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The promotion gate's "Δ factuality" is token F1 (harness/gates/_promotion.py), so is compare's."""
+    a = _write(tmp_path / "a.jsonl", [{"qid": f"q{i}", "f1": 0.5, "exact_match": 0.0} for i in range(20)])
+    b = _write(tmp_path / "b.jsonl", [{"qid": f"q{i}", "f1": 0.75, "exact_match": 1.0} for i in range(20)])
+    assert _run([str(a), str(b), "--metric", "factuality", "--resamples", "100"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["metric"] == "f1" and out["difference"] == pytest.approx(0.25)

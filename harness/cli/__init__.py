@@ -24,6 +24,8 @@ COMMANDS: dict[str, str] = {
     "schema": "harness.cli._schema",
     "score": "harness.cli._score",
     "compare": "harness.cli._compare",
+    "diff": "harness.cli._diff",
+    "summary": "harness.cli._summary",
     "verify": "harness.cli._verify",
     "export": "harness.cli._export",
 }

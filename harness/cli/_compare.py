@@ -22,7 +22,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], name: s
     p = sub.add_parser(name, help=__doc__, description=__doc__)
     p.add_argument("a", type=Path, metavar="A.jsonl", help='per-question scores of arm a: {"qid": ..., METRIC: ...}')
     p.add_argument("b", type=Path, metavar="B.jsonl", help="per-question scores of arm b (the difference is b - a)")
-    p.add_argument("--metric", required=True, help="the score key to compare, e.g. exact_match or f1")
+    p.add_argument("--metric", required=True,
+                   help="the score key to compare, e.g. exact_match or f1; a gate's word means its metric: "
+                        "factuality (f1), grounding (citation_grounding)")  # fmt: skip
     p.add_argument("--seed", type=int, default=_DEFAULTS.seed, help="bootstrap seed (default: %(default)s)")
     p.add_argument("--resamples", type=int, default=_DEFAULTS.bootstrap_resamples,
                    help="bootstrap resamples (default: %(default)s)")  # fmt: skip
@@ -52,11 +54,14 @@ def _value(row: Row, metric: str, problems: Problems) -> float:
 
 
 def read_scores(path: Path, metric: str) -> dict[str, float]:
-    """qid -> score from a per-question JSONL file; every bad line is reported as ``file:line``."""
+    """qid -> score from a per-question JSONL file; every bad line is reported as ``file:line``. A metric that no
+    scored row holds is one error listing the metrics the file does hold, not one "missing" line per question."""
     problems = Problems()
+    rows = list(read_rows(path, read_bytes(path), problems))
+    _check_metric_present(path, rows, metric)
     scores: dict[str, float] = {}
     first_seen: dict[str, str] = {}
-    for row in read_rows(path, read_bytes(path), problems):
+    for row in rows:
         qid = row.data.get("qid")
         if not isinstance(qid, str) or not qid:
             problems.add(row.where, "qid", qid, "must be a non-empty string", "give every row its question id")
@@ -69,16 +74,27 @@ def read_scores(path: Path, metric: str) -> dict[str, float]:
     return scores
 
 
+def _check_metric_present(path: Path, rows: list[Row], metric: str) -> None:
+    from harness.gates import unknown_metric
+
+    scored = [row.data for row in rows if not row.data.get("error")]
+    if scored and not any(metric in data for data in scored):
+        available = {k for data in scored for k, v in data.items() if k != "qid" and isinstance(v, int | float)}
+        raise unknown_metric(metric, available, str(path))
+
+
 def run(args: argparse.Namespace) -> int:
     from harness.errors import DataError
+    from harness.gates import metric_key
     from harness.stats import compare, pair_by_qid
 
-    a, b = pair_by_qid(read_scores(args.a, args.metric), read_scores(args.b, args.metric),
+    metric = metric_key(args.metric)  # "factuality" is the metric the gates compare
+    a, b = pair_by_qid(read_scores(args.a, metric), read_scores(args.b, metric),
                        labels=(str(args.a), str(args.b)))  # fmt: skip
     keep = ~(np.isnan(a) | np.isnan(b))
     if not keep.any():
-        raise DataError(f"no question has a {args.metric!r} score in both files; fix: pick a metric both arms report")
-    result = compare(a[keep], b[keep], metric=args.metric, binary=args.binary,
+        raise DataError(f"no question has a {metric!r} score in both files; fix: pick a metric both arms report")
+    result = compare(a[keep], b[keep], metric=metric, binary=args.binary,
                      resamples=args.resamples, confidence=args.confidence, seed=args.seed)  # fmt: skip
     out = {**result.to_dict(), "excluded": int((~keep).sum())}
     print(json.dumps(out, indent=2))

@@ -49,8 +49,22 @@ def run(args: argparse.Namespace) -> int:
     for name in selected:
         tally.gate(name, "budget", partial(_one, bench.budget_outcome, name))
     if bench.ran_any:
-        print(f"reports written to {bench.finish()}")
+        _finish(bench)
     return tally.exit_status()
+
+
+def _finish(bench: BenchRun) -> None:
+    """Write the run's files, then its verdict: the block the pytest run ends with."""
+    from harness.report import verdict_lines
+
+    run_dir = bench.finish()
+    print(f"reports written to {run_dir}")
+    try:
+        lines = verdict_lines(run_dir)
+    except HarnessError as exc:  # the files are written and the gates decided; only the summary is lost
+        print(f"verdict not shown: {exc}", file=sys.stderr)
+        return
+    print("\n".join(["--- benchmark verdict ---", *lines]), flush=True)
 
 
 def select(bench: BenchRun, expression: str) -> list[str]:

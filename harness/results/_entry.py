@@ -32,6 +32,8 @@ class ConditionEntry:
     # The study arm (``harness.config.STUDY_ARMS``, or ``oracle``) and the condition's stated hypothesis.
     arm: str = ""
     hypothesis: str = ""
+    # What produced the stored file (git commit + dirty flag, packages, hardware); None for an entry not yet written.
+    provenance: Mapping[str, Any] | None = None
 
     @classmethod
     def from_result_json(
@@ -50,6 +52,7 @@ class ConditionEntry:
             scoring=cond.get("scoring"),
             arm=_arm(cond),
             hypothesis=str(cond.get("hypothesis") or ""),
+            provenance=body.get("provenance"),
         )
 
     def index_json(self) -> dict[str, Any]:

@@ -157,6 +157,11 @@ class BenchRun:
         self._gates[key] = outcome
         return outcome
 
+    def gates_of(self, name: str, gate: str) -> dict[str, GateOutcome]:
+        """The ``gate`` outcomes recorded for condition ``name``: its own key, or ``name@LEVEL`` per quantisation
+        level."""
+        return {k: o for k, o in self._gates.items() if o.gate == gate and k.split("@")[0] == name}
+
     def _promotion_p(self, name: str) -> list[float]:
         """[primary p-value] of a candidate's comparison; [] when it has none (model absent, failed, refused),
         since a comparison that was never made is no hypothesis tested."""
@@ -204,7 +209,14 @@ class BenchRun:
         ``worker_id``: an xdist worker writes only its own index (``run-<worker>.json``); ``merge_workers``: the
         controller merges them into the run's index and report.
         """
-        from harness.results import RunIndex, merge_worker_indexes, worker_index_name, write_run_index
+        from harness.results import (
+            RUN_INDEX_FILE,
+            RunIndex,
+            merge_worker_indexes,
+            read_entries,
+            worker_index_name,
+            write_run_index,
+        )
 
         run_dir = self.run_dir
         try:
@@ -219,10 +231,11 @@ class BenchRun:
         entries = [self._entry(label, r) for label, r in self._results.items() if not isinstance(r, HarnessError)]
         if merge_workers:
             index = merge_worker_indexes(run_dir, self.options.run_id)
-            entries = _stored_entries(index)
-        write_run_index(run_dir / "run.json", index)
+            entries = read_entries(run_dir, index)
+        write_run_index(run_dir / RUN_INDEX_FILE, index)
         self._write_report(run_dir, entries, index.gates)
         _link_latest(self.options.reports_dir, self.options.run_id)
+        _write_history(self.options.reports_dir)
         return run_dir
 
     def statuses(self) -> dict[str, ConditionStatus]:
@@ -279,10 +292,11 @@ def _status(outcome: Any) -> ConditionStatus:
     return ConditionStatus(status="ok", dir=str(outcome.out_dir), summary=outcome.summary)
 
 
-def _stored_entries(index: Any) -> list[ConditionEntry]:
-    from harness.results import read_condition
+def _write_history(reports: Path) -> None:
+    """The runs list beside the runs (``reports/index.html``), this run included."""
+    from harness.report import write_history
 
-    return [read_condition(Path(s.dir), label) for label, s in index.conditions.items() if s.status == "ok" and s.dir]
+    write_history(reports)
 
 
 def _link_latest(reports: Path, run_id: str) -> None:
