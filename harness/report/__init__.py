@@ -2,6 +2,6 @@
 
 from harness.report._cross_size import cross_size_rows, cross_size_table
 from harness.report._intervals import mean_interval
-from harness.report._run_report import write_run_report
+from harness.report._run_report import BAR_METRICS, write_run_report
 
-__all__ = ["cross_size_rows", "cross_size_table", "mean_interval", "write_run_report"]
+__all__ = ["BAR_METRICS", "cross_size_rows", "cross_size_table", "mean_interval", "write_run_report"]
