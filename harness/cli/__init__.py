@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "compare": "harness.cli._compare",
     "verify": "harness.cli._verify",
     "export": "harness.cli._export",
+    "artifacts": "harness.cli._artifacts",
 }
 
 
