@@ -115,6 +115,8 @@ def test_a_file_beside_the_seal_or_a_missing_seal_is_refused(
     remote.pipe_file(f"{BUCKET}/extra/k1/injected.bin", b"x")
     assert main(["artifacts", "pull", url, str(tmp_path / "a")]) == 2
     assert "injected.bin: not listed in checksums.txt" in capsys.readouterr().err
+    assert main(["artifacts", "verify", url]) == 2
+    assert "injected.bin: not listed in checksums.txt" in capsys.readouterr().err
     remote.rm_file(f"{BUCKET}/extra/k1/{CHECKSUMS_FILE}")
     assert main(["artifacts", "pull", url, str(tmp_path / "b")]) == 2
     assert "no readable checksums.txt" in capsys.readouterr().err

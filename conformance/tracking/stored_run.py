@@ -17,6 +17,8 @@ from harness.run._write import summarise
 
 ROOT = Path(__file__).resolve().parents[2]
 RUN_ID = "stored-run"
+# Varied enough that bootstrap intervals drawn with another seed or resample count come out different.
+LORA_F1 = [1.0, 0.5, 0.0, 1.0, 0.25, 0.75, 0.1, 0.9, 0.33, 0.6, 0.0, 0.45]
 
 # A Trainer's log_history: two logged steps per epoch, one evaluation at each epoch's end.
 HISTORY = [
@@ -59,7 +61,7 @@ def write_condition(run_dir: Path, name: str, recs: list[dict[str, Any]], **cont
 def stored_run(tmp: Path) -> Path:
     run_dir = tmp / "reports" / RUN_ID
     entry = adapter_entry(tmp / "cache")
-    lora = write_condition(run_dir, "lora_tiny_ft", records("lora_tiny_ft", [1.0, 0.5, 0.0, 1.0]),
+    lora = write_condition(run_dir, "lora_tiny_ft", records("lora_tiny_ft", LORA_F1),
                            adaptation={"artifact_dir": str(entry), "reused": False})  # fmt: skip
     oracle = write_condition(run_dir, "oracle_tiny", records("oracle_tiny", [1.0, 1.0, 1.0]))
     gates = {

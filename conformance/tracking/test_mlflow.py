@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from conformance.tracking.stored_run import HISTORY, ROOT, RUN_ID, stored_run
+from conformance.tracking.stored_run import HISTORY, LORA_F1, ROOT, RUN_ID, stored_run
 from harness.adapt._history import epoch_records
 from harness.errors import ConfigError
 from harness.report import mean_interval
@@ -71,9 +71,9 @@ def test_metrics_are_the_summary_with_the_reports_intervals_gates_and_timings(tr
     run_dir, _, runs = tracked
     metrics = runs["lora_tiny_ft"].data.metrics
     entry = read_condition(run_dir / "lora_tiny_ft")
-    assert metrics["f1"] == entry.summary["f1"] == pytest.approx(0.625)
-    assert metrics["n_questions"] == 4 and metrics["latency_p95_s"] == 0.25
-    _, low, high = mean_interval([1.0, 0.5, 0.0, 1.0], entry.scoring)  # type: ignore[misc]
+    assert metrics["f1"] == entry.summary["f1"] == pytest.approx(sum(LORA_F1) / len(LORA_F1))
+    assert metrics["n_questions"] == len(LORA_F1) and metrics["latency_p95_s"] == 0.25
+    _, low, high = mean_interval(LORA_F1, entry.scoring)  # type: ignore[misc]
     assert (metrics["f1_ci_low"], metrics["f1_ci_high"]) == (low, high) and low < metrics["f1"] < high
     assert metrics["gate.promotion.passed"] == 0.0
     assert runs["oracle_tiny"].data.metrics["gate.promotion.passed"] == 1.0

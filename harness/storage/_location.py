@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -25,8 +24,6 @@ class Location:
 
     def files(self) -> list[str]:
         """Relative POSIX paths of every file under the folder ([] when it does not exist)."""
-        # s3fs caches listings per instance; a file changed by someone else since must be seen.
-        self.fs.invalidate_cache()
         if not self.fs.exists(self.root):
             return []
         found = self.fs.find(self.root)
@@ -34,17 +31,16 @@ class Location:
 
 
 def open_location(url: str, options: Mapping[str, Any]) -> Location:
-    """The location of ``url``; for ``s3://`` the endpoint defaults to ``$AWS_ENDPOINT_URL`` (an S3-compatible
-    server: MinIO, moto, Ceph), credentials come from the usual AWS variables and files."""
+    """The location of ``url``. For ``s3://``, botocore itself reads ``$AWS_ENDPOINT_URL`` (an S3-compatible server:
+    MinIO, moto, Ceph) and the usual AWS credential variables and files; ``options`` override them."""
     try:
         import fsspec
     except ImportError:
         raise ConfigError(f"{url}: remote storage needs fsspec (and s3fs for s3://): {INSTALL}") from None
-    kwargs = dict(options)
-    if url.startswith(("s3://", "s3a://")) and os.environ.get("AWS_ENDPOINT_URL"):
-        kwargs.setdefault("endpoint_url", os.environ["AWS_ENDPOINT_URL"])
     try:
-        fs, root = fsspec.core.url_to_fs(url, skip_instance_cache=True, **kwargs)
+        # A fresh instance per command: fsspec's cached instances (and s3fs's cached listings) could hide a file
+        # changed since by someone else.
+        fs, root = fsspec.core.url_to_fs(url, skip_instance_cache=True, **options)
     except ImportError as exc:
         raise ConfigError(f"{url}: {exc}; {INSTALL}") from None
     except (ValueError, TypeError) as exc:
