@@ -7,7 +7,7 @@ from pathlib import Path
 from harness.cache._atomic import atomic_write_text
 from harness.cache._hashing import sha256_file
 
-__all__ = ["CHECKSUMS_FILE", "verify_checksums", "write_checksums"]
+__all__ = ["CHECKSUMS_FILE", "parse_checksums", "verify_checksums", "write_checksums"]
 
 CHECKSUMS_FILE = "checksums.txt"
 
@@ -32,6 +32,11 @@ def _read_listing(directory: Path) -> dict[str, str] | None:
         text = (directory / CHECKSUMS_FILE).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return None
+    return parse_checksums(text)
+
+
+def parse_checksums(text: str) -> dict[str, str] | None:
+    """``relative path -> sha256`` from the text of a ``checksums.txt`` (local or remote); None when malformed."""
     listing: dict[str, str] = {}
     for line in text.splitlines():
         digest, sep, name = line.partition("  ")

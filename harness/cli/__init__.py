@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "summary": "harness.cli._summary",
     "verify": "harness.cli._verify",
     "export": "harness.cli._export",
+    "artifacts": "harness.cli._artifacts",
 }
 
 

@@ -6,7 +6,7 @@
 from harness.report._diff_text import diff_lines, diff_markdown
 from harness.report._history import HISTORY_FILE, write_history
 from harness.report._intervals import mean_interval
-from harness.report._run_report import write_run_report
+from harness.report._run_report import BAR_METRICS, write_run_report
 from harness.report._study import (
     EFFECTS,
     STUDY_METRICS,
@@ -22,6 +22,7 @@ from harness.report._verdict import HEADLINE_METRICS, Verdict, verdict_of
 from harness.report._verdict_text import summary_markdown, terminal_lines, verdict_lines
 
 __all__ = [
+    "BAR_METRICS",
     "EFFECTS",
     "HEADLINE_METRICS",
     "HISTORY_FILE",

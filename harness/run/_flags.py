@@ -55,6 +55,11 @@ BENCH_FLAGS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
     (("--bench-ray-address",), {"default": None, "metavar": "ADDR",
                                 "help": "Ray cluster for --bench-ray-shards (ray://head:10001, auto); default: a "
                                         "private local instance"}),
+    (("--bench-mlflow",), {"default": None, "metavar": "URI",
+                           "help": "track each condition as an MLflow run in this tracking store (sqlite:///mlflow.db, "
+                                   "http://host:5000; needs the tracking extra)"}),
+    (("--bench-mlflow-experiment",), {"default": None, "metavar": "NAME",
+                                      "help": "MLflow experiment for --bench-mlflow (default: the run id)"}),
 )  # fmt: skip
 
 
@@ -71,6 +76,8 @@ def options_from(get: Callable[[str], Any], *, run_id: str | None = None) -> Run
         rescore=get("bench_rescore"),
         ray_shards=get("bench_ray_shards"),
         ray_address=get("bench_ray_address"),
+        mlflow_uri=get("bench_mlflow"),
+        mlflow_experiment=get("bench_mlflow_experiment"),
     )
 
 

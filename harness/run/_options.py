@@ -30,6 +30,9 @@ class RunOptions:
     # Answer on this many Ray workers (harness.scale.RayShardedBackend); None answers in this process.
     ray_shards: int | None = None
     ray_address: str | None = None  # None: a private local Ray instance
+    # Track each finished condition as an MLflow run (harness.tracking); None tracks nothing.
+    mlflow_uri: str | None = None
+    mlflow_experiment: str | None = None  # None: the run id
 
     def __post_init__(self) -> None:
         if self.run_id:
@@ -38,6 +41,9 @@ class RunOptions:
             raise ConfigError(f"--bench-ray-shards={self.ray_shards} must be >= 1")
         if self.ray_address is not None and self.ray_shards is None:
             raise ConfigError(f"--bench-ray-address={self.ray_address} needs --bench-ray-shards N (how many workers)")
+        if self.mlflow_experiment is not None and self.mlflow_uri is None:
+            raise ConfigError(f"--bench-mlflow-experiment={self.mlflow_experiment} needs --bench-mlflow URI "
+                              "(the tracking store, e.g. sqlite:///mlflow.db)")  # fmt: skip
 
 
 def check_run_id(run_id: str) -> str:

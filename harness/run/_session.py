@@ -236,7 +236,26 @@ class BenchRun:
         self._write_report(run_dir, entries, index.gates)
         _link_latest(self.options.reports_dir, self.options.run_id)
         _write_history(self.options.reports_dir)
+        self._track(run_dir)
         return run_dir
+
+    def _track(self, run_dir: Path) -> None:
+        """Log the finished run to MLflow (--bench-mlflow). Results are already on disk: a store that cannot be
+        reached, or a missing mlflow, is one warning line, never a lost or failed run."""
+        if self.options.mlflow_uri is None:
+            return
+        from harness.tracking import TrackingTarget, track_run
+
+        target = TrackingTarget(uri=self.options.mlflow_uri, experiment=self.options.mlflow_experiment)
+        try:
+            runs = track_run(run_dir, target)
+        # Broad on purpose: mlflow, its HTTP client and its database drivers raise their own types, and none of
+        # them may turn a finished run into a failed one.
+        except Exception as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            self.progress(f"warning: MLflow tracking at {target.uri} failed ({first}); results are in {run_dir}")
+            return
+        self.progress(f"tracked {len(runs)} condition(s) in MLflow at {target.uri}")
 
     def statuses(self) -> dict[str, ConditionStatus]:
         return {label: _status(outcome) for label, outcome in self._results.items()}
