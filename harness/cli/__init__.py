@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "compare": "harness.cli._compare",
     "diff": "harness.cli._diff",
     "summary": "harness.cli._summary",
+    "note": "harness.cli._note",
     "verify": "harness.cli._verify",
     "export": "harness.cli._export",
     "artifacts": "harness.cli._artifacts",

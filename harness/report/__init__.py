@@ -6,6 +6,7 @@
 from harness.report._diff_text import diff_lines, diff_markdown
 from harness.report._history import HISTORY_FILE, write_history
 from harness.report._intervals import mean_interval
+from harness.report._rewrite import rewrite_run_report
 from harness.report._run_report import BAR_METRICS, write_run_report
 from harness.report._study import (
     EFFECTS,
@@ -15,6 +16,8 @@ from harness.report._study import (
     StudyGroup,
     cross_size_markdown,
     effect_comparison,
+    sample_outputs_markdown,
+    sample_questions,
     study_groups,
     study_markdown,
 )
@@ -36,6 +39,9 @@ __all__ = [
     "diff_markdown",
     "effect_comparison",
     "mean_interval",
+    "rewrite_run_report",
+    "sample_outputs_markdown",
+    "sample_questions",
     "study_groups",
     "study_markdown",
     "summary_markdown",

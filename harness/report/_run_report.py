@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from harness.report._intervals import mean_interval
-from harness.report._study import cross_size_markdown, study_groups, study_markdown
+from harness.report._study import cross_size_markdown, sample_outputs_markdown, study_groups, study_markdown
 from harness.report._svg import Bar, ForestRow, bar_chart, forest_plot, line_chart
-from harness.results import RUN_SCHEMA_VERSION, ConditionEntry
+from harness.results import RUN_SCHEMA_VERSION, ConditionEntry, RunNote
 
 __all__ = ["write_run_report"]
 
@@ -32,8 +32,11 @@ def write_run_report(
     group_order: Sequence[str],
     provenance: Mapping[str, Any],
     group_labels: Mapping[str, str] | None = None,
+    hypothesis: str = "",
+    notes: Sequence[RunNote] = (),
 ) -> dict[str, Path]:
-    """Write results.json, summary.md and index.html for the run; return their paths."""
+    """Write results.json, summary.md and index.html for the run; return their paths. ``hypothesis`` and ``notes``
+    are the run's experiment log (``--bench-hypothesis``, ``harness note``)."""
     from harness.cache import atomic_write_text
 
     run_dir.mkdir(parents=True, exist_ok=True)
@@ -43,10 +46,15 @@ def write_run_report(
         "conditions": {e.label: e.index_json() for e in entries},
         "gates": dict(gates),
         "provenance": dict(provenance),
+        # What it takes to render the report again from the stored files alone (``rewrite_run_report``).
+        "group_order": list(group_order),
+        "group_labels": dict(group_labels or {}),
     }
     paths = {"json": run_dir / "results.json", "markdown": run_dir / "summary.md", "html": run_dir / "index.html"}
     atomic_write_text(paths["json"], json.dumps(body, indent=2, sort_keys=True, default=str) + "\n")
-    layout = _Layout(order=tuple(group_order), labels=dict(group_labels or {}))
+    layout = _Layout(
+        order=tuple(group_order), labels=dict(group_labels or {}), hypothesis=hypothesis, notes=tuple(notes)
+    )
     atomic_write_text(paths["markdown"], _markdown(run_dir.name, entries, gates, layout))
     atomic_write_text(paths["html"], _html(run_dir.name, entries, gates, layout))
     return paths
@@ -82,10 +90,15 @@ def _summary_table(entries: Sequence[ConditionEntry]) -> list[str]:
 class _Layout:
     order: tuple[str, ...]  # size groups in run order
     labels: Mapping[str, str]  # size group -> its label (e.g. "Qwen2.5 3B")
+    hypothesis: str = ""
+    notes: tuple[RunNote, ...] = ()
 
 
 def _markdown(run_id: str, entries: Sequence[ConditionEntry], gates: Mapping[str, Any], layout: _Layout) -> str:
-    parts = [f"# Run {run_id}", "", "## Conditions", "", *_summary_table(entries), ""]
+    parts = [f"# Run {run_id}", ""]
+    if layout.hypothesis:
+        parts += [f"**Hypothesis:** {layout.hypothesis}", ""]
+    parts += ["## Conditions", "", *_summary_table(entries), ""]
     if gates:
         parts += ["## Gates", "", *_gate_lines(gates), ""]
     hypotheses = [f"- **{e.condition}**: {e.hypothesis}" for e in entries if e.hypothesis and "@" not in e.label]
@@ -98,6 +111,10 @@ def _markdown(run_id: str, entries: Sequence[ConditionEntry], gates: Mapping[str
     cross = cross_size_markdown(groups)
     if cross:
         parts += ["## Across sizes (pass rates; effects as paired differences with 95% CI)", "", cross, ""]
+    for g in groups:
+        parts += [f"## Sample outputs: {layout.labels.get(g.size_group, g.size_group)}", "", sample_outputs_markdown(g)]
+    if layout.notes:
+        parts += ["## Learnings", "", *(f"- {n.time}: {n.text}" for n in layout.notes), ""]
     return "\n".join(parts)
 
 

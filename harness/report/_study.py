@@ -27,6 +27,8 @@ __all__ = [
     "StudyGroup",
     "cross_size_markdown",
     "effect_comparison",
+    "sample_outputs_markdown",
+    "sample_questions",
     "study_groups",
     "study_markdown",
 ]
@@ -264,3 +266,36 @@ def cross_size_markdown(groups: Sequence[StudyGroup]) -> str:
 
 def _row(head: str, cells: Sequence[str]) -> str:
     return f"| {head} | " + " | ".join(cells) + " |"
+
+
+SAMPLE_QUESTIONS = 10
+
+
+def _shorten(text: object, limit: int = 160) -> str:
+    flat = " ".join(str(text or "").split()).replace("|", "\\|")
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def sample_questions(group: StudyGroup, k: int = SAMPLE_QUESTIONS) -> list[str]:
+    """``k`` test questions every arm of the group answered, the same ones in every report of the same data: chosen
+    by a hash of the qid, not by position, so they spread over the test split."""
+    import hashlib
+
+    answered = [{str(r["qid"]) for r in e.records if not r.get("error")} for e in group.arms.values()]
+    common = set.intersection(*answered) if answered else set()
+    return sorted(common, key=lambda q: hashlib.sha256(q.encode()).hexdigest())[:k]
+
+
+def sample_outputs_markdown(group: StudyGroup, k: int = SAMPLE_QUESTIONS) -> str:
+    """The experiment log's sample outputs: per question, the gold answers and each arm's answer."""
+    records = {arm: {str(r["qid"]): r for r in e.records} for arm, e in group.arms.items()}
+    parts: list[str] = []
+    for qid in sample_questions(group, k):
+        first = next(iter(records.values()))[qid]
+        gold = " / ".join(str(a) for a in first.get("gold_answers") or []) or "(unanswerable: a refusal is right)"
+        parts += [f"**{_shorten(first.get('question'))}** (`{qid}`) — gold: {_shorten(gold, 80)}", ""]
+        for arm, label in STUDY_ARMS.items():
+            if arm in records:
+                parts.append(f"- {label}: {_shorten(records[arm][qid].get('answer'))}")
+        parts.append("")
+    return "\n".join(parts)

@@ -18,12 +18,13 @@ from harness.results._index import (
     WORKER_INDEX_GLOB,
     ConditionStatus,
     RunIndex,
+    RunNote,
     merge_worker_indexes,
     read_run_index,
     worker_index_name,
     write_run_index,
 )
-from harness.results._run import RUN_INDEX_FILE, StoredRun, read_entries, read_run
+from harness.results._run import RUN_INDEX_FILE, StoredRun, append_note, read_entries, read_run
 from harness.results._schema import SCHEMAS, write_schemas
 from harness.results._versions import CONDITION_SCHEMA_VERSION, RUN_SCHEMA_VERSION
 
@@ -37,7 +38,9 @@ __all__ = [
     "ConditionEntry",
     "ConditionStatus",
     "RunIndex",
+    "RunNote",
     "StoredRun",
+    "append_note",
     "merge_worker_indexes",
     "read_condition",
     "read_entries",

@@ -20,6 +20,7 @@ __all__ = [
     "WORKER_INDEX_GLOB",
     "ConditionStatus",
     "RunIndex",
+    "RunNote",
     "merge_worker_indexes",
     "read_run_index",
     "worker_index_name",
@@ -52,11 +53,23 @@ class ConditionStatus:
 
 
 @dataclass(frozen=True, kw_only=True)
+class RunNote:
+    """A learning written down after the run (``harness note``): when, and what."""
+
+    time: str  # ISO 8601, UTC
+    text: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class RunIndex:
+    """``hypothesis`` is what the run set out to show (``--bench-hypothesis``); ``notes`` what was learnt after."""
+
     run_id: str
     conditions: Mapping[str, ConditionStatus] = field(default_factory=dict)
     gates: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     worker: str | None = None
+    hypothesis: str = ""
+    notes: tuple[RunNote, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         body: dict[str, Any] = {
@@ -65,7 +78,10 @@ class RunIndex:
             "conditions": {label: status.to_json() for label, status in self.conditions.items()},
             "gates": {key: dict(gate) for key, gate in self.gates.items()},
         }
-        return body | ({"worker": self.worker} if self.worker is not None else {})
+        log: dict[str, Any] = {"hypothesis": self.hypothesis} if self.hypothesis else {}
+        if self.notes:
+            log["notes"] = [asdict(n) for n in self.notes]
+        return body | log | ({"worker": self.worker} if self.worker is not None else {})
 
 
 def worker_index_name(worker_id: str) -> str:
@@ -86,8 +102,9 @@ def read_run_index(path: Path) -> RunIndex:
     check_version(path, body, RUN_SCHEMA_VERSION, legacy=(0,))
     try:
         conditions = {label: ConditionStatus(**status) for label, status in body.get("conditions", {}).items()}
+        notes = tuple(RunNote(time=str(n["time"]), text=str(n["text"])) for n in body.get("notes", ()))
         return RunIndex(run_id=body["run_id"], conditions=conditions, gates=body.get("gates", {}),
-                        worker=body.get("worker"))  # fmt: skip
+                        worker=body.get("worker"), hypothesis=str(body.get("hypothesis", "")), notes=notes)  # fmt: skip
     except (KeyError, TypeError) as exc:
         raise DataError(f"{path}: field {exc} is missing or malformed; rerun the benchmarks") from None
 

@@ -14,7 +14,7 @@ from harness.results._condition import read_condition
 from harness.results._entry import ConditionEntry
 from harness.results._index import RunIndex, read_run_index
 
-__all__ = ["RUN_INDEX_FILE", "StoredRun", "read_entries", "read_run"]
+__all__ = ["RUN_INDEX_FILE", "StoredRun", "append_note", "read_entries", "read_run"]
 
 RUN_INDEX_FILE = "run.json"
 
@@ -53,3 +53,25 @@ def read_run(run_dir: Path) -> StoredRun:
                         "reports/latest) written by `pytest benchmarks` or `harness run`")  # fmt: skip
     index = read_run_index(path)
     return StoredRun(run_dir=run_dir, index=index, entries=tuple(read_entries(run_dir, index)))
+
+
+def append_note(run_dir: Path, text: str) -> RunIndex:
+    """Add a learning to the run's index (``harness note``), stamped with the time now; returns the new index.
+    Taken under a lock beside the index so two notes written at once both land."""
+    import dataclasses
+    from datetime import UTC, datetime
+
+    from harness.cache import file_lock
+    from harness.results._index import RunNote, write_run_index
+
+    if not text.strip():
+        raise DataError("the note is empty; fix: pass the learning as text, e.g. harness note RUN \"rank 32 overfits\"")
+    path = run_dir / RUN_INDEX_FILE
+    if not path.is_file():
+        raise DataError(f"{run_dir}: no {RUN_INDEX_FILE} here; fix: pass a run folder or run id written by a run")
+    with file_lock(run_dir / ".notes.lock"):
+        index = read_run_index(path)
+        note = RunNote(time=datetime.now(UTC).isoformat(timespec="seconds"), text=" ".join(text.split()))
+        index = dataclasses.replace(index, notes=(*index.notes, note))
+        write_run_index(path, index)
+    return index

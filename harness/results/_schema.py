@@ -125,6 +125,15 @@ RUN_INDEX = {
         "conditions": {"type": "object", "additionalProperties": _STATUS},
         "gates": {"type": "object", "additionalProperties": _GATE},
         "worker": {"type": "string"},
+        "hypothesis": {"type": "string"},
+        "notes": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["time", "text"],
+                "properties": {"time": {"type": "string"}, "text": {"type": "string"}},
+            },
+        },
     },
 }
 

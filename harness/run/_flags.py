@@ -55,6 +55,9 @@ BENCH_FLAGS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
     (("--bench-ray-address",), {"default": None, "metavar": "ADDR",
                                 "help": "Ray cluster for --bench-ray-shards (ray://head:10001, auto); default: a "
                                         "private local instance"}),
+    (("--bench-hypothesis",), {"default": "", "metavar": "TEXT",
+                               "help": "what this run sets out to show; kept in run.json and shown in the report "
+                                       "(learnings afterwards: harness note RUN \"...\")"}),
     (("--bench-mlflow",), {"default": None, "metavar": "URI",
                            "help": "track each condition as an MLflow run in this tracking store (sqlite:///mlflow.db, "
                                    "http://host:5000; needs the tracking extra)"}),
@@ -78,6 +81,7 @@ def options_from(get: Callable[[str], Any], *, run_id: str | None = None) -> Run
         ray_address=get("bench_ray_address"),
         mlflow_uri=get("bench_mlflow"),
         mlflow_experiment=get("bench_mlflow_experiment"),
+        hypothesis=get("bench_hypothesis") or "",
     )
 
 

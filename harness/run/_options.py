@@ -33,6 +33,7 @@ class RunOptions:
     # Track each finished condition as an MLflow run (harness.tracking); None tracks nothing.
     mlflow_uri: str | None = None
     mlflow_experiment: str | None = None  # None: the run id
+    hypothesis: str = ""  # the experiment log's hypothesis for the whole run
 
     def __post_init__(self) -> None:
         if self.run_id:

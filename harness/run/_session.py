@@ -20,7 +20,7 @@ from harness.run._options import RunOptions
 
 if TYPE_CHECKING:
     from harness.gates import GateOutcome, ResultSet
-    from harness.results import ConditionEntry, ConditionStatus
+    from harness.results import ConditionEntry, ConditionStatus, RunIndex
     from harness.run._pipeline import ConditionResult
 
 __all__ = ["BenchRun", "GateSkipped"]
@@ -224,16 +224,17 @@ class BenchRun:
         except OSError as exc:
             raise StorageError(run_dir, exc, "point --bench-reports-dir at a writable folder") from None
         gates = {key: o.to_dict() for key, o in self._gates.items()}
-        index = RunIndex(run_id=self.options.run_id, conditions=self.statuses(), gates=gates, worker=worker_id)
+        index = RunIndex(run_id=self.options.run_id, conditions=self.statuses(), gates=gates, worker=worker_id,
+                         hypothesis=self.options.hypothesis)  # fmt: skip
         if worker_id is not None:
             write_run_index(run_dir / worker_index_name(worker_id), index)
             return run_dir
         entries = [self._entry(label, r) for label, r in self._results.items() if not isinstance(r, HarnessError)]
         if merge_workers:
-            index = merge_worker_indexes(run_dir, self.options.run_id)
+            index = dataclasses.replace(merge_worker_indexes(run_dir, self.options.run_id), hypothesis=index.hypothesis)
             entries = read_entries(run_dir, index)
         write_run_index(run_dir / RUN_INDEX_FILE, index)
-        self._write_report(run_dir, entries, index.gates)
+        self._write_report(run_dir, entries, index)
         _link_latest(self.options.reports_dir, self.options.run_id)
         _write_history(self.options.reports_dir)
         self._track(run_dir)
@@ -260,14 +261,15 @@ class BenchRun:
     def statuses(self) -> dict[str, ConditionStatus]:
         return {label: _status(outcome) for label, outcome in self._results.items()}
 
-    def _write_report(self, run_dir: Path, entries: Sequence[ConditionEntry], gates: Any) -> None:
+    def _write_report(self, run_dir: Path, entries: Sequence[ConditionEntry], index: RunIndex) -> None:
         from harness.report import write_run_report
         from harness.run._provenance import provenance
 
         if entries:
             order = sorted(self.matrix.size_groups, key=lambda g: self.matrix.size_groups[g].order)
             labels = {name: group.label for name, group in self.matrix.size_groups.items()}
-            write_run_report(run_dir, entries, gates, group_order=order, provenance=provenance(), group_labels=labels)
+            write_run_report(run_dir, entries, index.gates, group_order=order, provenance=provenance(),
+                             group_labels=labels, hypothesis=index.hypothesis, notes=index.notes)  # fmt: skip
 
     @staticmethod
     def _entry(label: str, result: ConditionResult) -> ConditionEntry:
