@@ -140,6 +140,7 @@ def _build(out: Path, job: _Job) -> None:
         merged = _save_and_merge(job, out, best, base_model, tokenizer)
     record["export"] = export_all(_export_input(job, out, base_model, merged, tokenizer), timer)
     _finish_record(record, job, timer.seconds)
+    record["stage_peak_rss_mb"] = timer.peak_rss_mb
     write_metadata(out, record)
 
 

@@ -80,7 +80,7 @@ def _export(args: argparse.Namespace, tools: Any) -> dict[str, Any]:
         name=args.name or args.model_dir.resolve().name,
     )  # fmt: skip
     try:
-        record = export_model(job, stage=StageTimer(_progress, announce=True), converters=tools)
+        record = export_model(job, stage=StageTimer(_progress, announce=True), converters=tools, progress=_progress)
     finally:
         shutil.rmtree(out / ".work", ignore_errors=True)
     (out / EXPORT_RECORD).write_text(json.dumps({"version": 1, **record}, indent=2) + "\n", encoding="utf-8")

@@ -68,10 +68,16 @@ class ExportJob:
 
 
 def export_model(
-    job: ExportJob, *, stage: Callable[[str], Any] | None = None, converters: Converters | None = None
+    job: ExportJob,
+    *,
+    stage: Callable[[str], Any] | None = None,
+    converters: Converters | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
-    """Write and check every file of ``job``; return what a metadata record says of them (paths relative)."""
+    """Write and check every file of ``job``; return what a metadata record says of them (paths relative).
+    ``progress`` hears each step of the checks and each quantisation as it starts (they took minutes, silently)."""
     timer = stage or _no_timer
+    say = progress or (lambda _line: None)
     tools = converters or find_converters()
     job.out.mkdir(parents=True, exist_ok=True)
     job.work.mkdir(parents=True, exist_ok=True)
@@ -83,9 +89,9 @@ def export_model(
         with timer("gguf_lora"):
             lora = convert_lora(job.adapter_dir, _base_dir(job), job.out / "adapter.lora.gguf", converters=tools)
     with timer("parity_checks"):
-        checks = _checks(job, f16, lora, tools)
+        checks = _checks(job, f16, lora, tools, say)
     with timer("quantize"):
-        files = _quantize_all(job, f16)
+        files = _quantize_all(job, f16, say)
     record: dict[str, Any] = {
         "converter": {"llama_cpp_python": tools.version, "root": str(tools.root)},
         "gguf": {q: p.name for q, p in files.items()},
@@ -109,16 +115,23 @@ def _base_dir(job: ExportJob) -> Path:
     return job.base_dir
 
 
-def _checks(job: ExportJob, f16: Path, lora: Path | None, tools: Converters) -> dict[str, Any]:
+def _checks(
+    job: ExportJob, f16: Path, lora: Path | None, tools: Converters, say: Callable[[str], None]
+) -> dict[str, Any]:
     texts = [p.text for p in job.prompts]
+    n = len(texts)
+    say(f"parity 1/4: tokenising {n} prompts with transformers and with the GGUF vocabulary")
     hf_ids = [list(job.tokenizer(t, add_special_tokens=False)["input_ids"]) for t in texts]
     tokens = compare_tokenization("tokenization_transformers_vs_gguf", hf_ids, tokenize_llama(f16, texts))
     ids = [p.ids for p in job.prompts]
+    say(f"parity 2/4: greedy {PARITY_TOKENS} tokens x {n} prompts, F16 GGUF (llama.cpp) and transformers")
     merged_runs = greedy_llama(f16, ids, PARITY_TOKENS)
     reports = [compare_runs("transformers_vs_f16_gguf", greedy_transformers(job.reference, ids, PARITY_TOKENS),
                             merged_runs, NEAR_TIE_TOLERANCE)]  # fmt: skip
     if lora is not None:
+        say("parity 3/4: converting the base to F16 GGUF, to attach the GGUF LoRA to")
         base_f16 = convert_model(_base_dir(job), job.work / "base.F16.gguf", name=job.name, converters=tools)
+        say(f"parity 4/4: greedy {PARITY_TOKENS} tokens x {n} prompts, base GGUF + LoRA vs merged")
         base_runs = greedy_llama(base_f16, ids, PARITY_TOKENS, lora=lora)
         reports.append(compare_runs("merged_vs_base_plus_lora", merged_runs, base_runs, NEAR_TIE_TOLERANCE))
         base_f16.unlink()
@@ -130,10 +143,12 @@ def _checks(job: ExportJob, f16: Path, lora: Path | None, tools: Converters) -> 
     return {tokens.name: tokens.summary(), **{r.name: r.summary() for r in reports}}
 
 
-def _quantize_all(job: ExportJob, f16: Path) -> dict[str, Path]:
+def _quantize_all(job: ExportJob, f16: Path, say: Callable[[str], None]) -> dict[str, Path]:
     files = {"F16": f16} if "F16" in job.quantizations else {}
-    for quantization in job.quantizations:
+    levels = [q for q in job.quantizations if q != "F16"]
+    for i, quantization in enumerate(levels, 1):
         if quantization != "F16":
+            say(f"quantize {i}/{len(levels)}: {quantization}")
             files[quantization] = quantize_gguf(f16, job.out / f"model.{quantization}.gguf", quantization)
     if not job.keep_f16:
         f16.unlink(missing_ok=True)

@@ -49,7 +49,7 @@ def export_all(job: ExportInput, timer: StageTimer) -> dict[str, Any]:
         base_dir=base_dir, serve_quantization=job.serve_quantization, keep_f16="F16" in job.quantizations,
         name=job.name,
     )  # fmt: skip
-    record = export_model(export, stage=timer)
+    record = export_model(export, stage=timer, progress=timer.report)
     record["gguf"] = {q: f"gguf/{name}" for q, name in record["gguf"].items()}
     record["lora_gguf"] = f"gguf/{record['lora_gguf']}"
     record["modelfile"]["path"] = f"gguf/{record['modelfile']['path']}"

@@ -4,6 +4,10 @@ trl 1.16 computes the loss with a tiled LM-head kernel; without Triton (on CPU) 
 position against the whole vocabulary in Python-level tiles, which made a tiny model's step ~10x
 slower than a plain forward. On CPU we compute the same value (summed negative log-likelihood of the
 completion tokens over ``num_items_in_batch``) from ordinary logits, and keep trl's token accuracy metric.
+
+Only the completion positions are projected onto the vocabulary (``logits_to_keep`` as a boolean mask): a RAG
+sample is ~400 prompt tokens and ~30 answer tokens, and full logits of a batch of 4 x 512 positions x 49,152
+tokens are 400 MB in fp32, kept again for the backward pass, for positions the loss never reads.
 """
 
 from __future__ import annotations
@@ -19,10 +23,12 @@ def _plain_loss(trainer: Any, model: Any, inputs: dict[str, Any], num_items_in_b
     import torch.nn.functional as F
 
     forward = {k: v for k, v in inputs.items() if k not in ("labels", "completion_mask", "assistant_masks")}
-    outputs = model(**forward, use_cache=False)
     target = inputs["labels"][:, 1:]
     mask = target != -100
-    picked = outputs.logits[:, :-1][mask].float()
+    keep = torch.zeros_like(inputs["labels"], dtype=torch.bool)
+    keep[:, :-1] = mask  # the logits at position p predict the token at p + 1
+    outputs = model(**forward, use_cache=False, logits_to_keep=keep)
+    picked = outputs.logits.reshape(-1, outputs.logits.shape[-1]).float()  # (completion tokens, vocabulary)
     denominator = mask.sum() if num_items_in_batch is None else num_items_in_batch
     loss = F.cross_entropy(picked, target[mask], reduction="sum") / torch.as_tensor(denominator).clamp(min=1)
     mode = "train" if trainer.model.training else "eval"

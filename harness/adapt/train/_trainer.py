@@ -73,6 +73,7 @@ def _sft_config(cfg: AdaptationConfig, hp: Hyperparams, precision: Precision, wo
         completion_only_loss=True,
         packing=False,
         eval_strategy="epoch",
+        prediction_loss_only=True,  # evaluation needs eval_loss only; gathered logits of a whole val split are GBs
         save_strategy="epoch",
         logging_strategy="steps",
         logging_steps=1,
