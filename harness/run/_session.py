@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -193,11 +194,15 @@ class BenchRun:
         result = self.result(name)
         cond = result.condition
         requests = list(result.requests[:n])
+        self.progress(f"[{name}] latency: loading the model to replay {len(requests)} prompts")
         backend = create_backend(cond.model, cond.generation, model_path=result.model_path)
         position = iter(range(10**9))
 
         def call() -> None:
-            backend.generate([requests[next(position) % len(requests)]])
+            i = next(position)
+            started = time.perf_counter()
+            backend.generate([requests[i % len(requests)]])
+            self.progress(f"[{name}] latency replay {i + 1}: {time.perf_counter() - started:.2f}s")
 
         return call, backend.close
 
