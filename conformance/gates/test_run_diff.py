@@ -131,3 +131,15 @@ def test_factuality_means_the_gates_metric_and_conditions_in_one_run_are_listed(
     out = capsys.readouterr().out
     assert "REGRESSION c  f1" in out
     assert "not compared: gone: only in run-a" in out and "not compared: new: only in run-b" in out
+
+
+def test_factuality_means_label_accuracy_when_every_question_is_closed() -> None:
+    from harness.gates import metric_key
+
+    closed = [{"qid": "a", "f1": 0.2, "label_accuracy": 1.0}, {"qid": "b", "f1": 0.0, "label_accuracy": 0.0}]
+    assert metric_key("factuality", closed) == "label_accuracy"
+    mixed = [*closed, {"qid": "c", "f1": 0.5, "label_accuracy": None}]
+    assert metric_key("factuality", mixed) == "f1"
+    assert metric_key("factuality") == "f1"  # no records: the gates' default
+    errored = [*closed, {"qid": "d", "error": "timeout", "label_accuracy": None}]
+    assert metric_key("factuality", errored) == "label_accuracy"  # a failed generation holds no score to judge by

@@ -43,7 +43,8 @@ def run(args: argparse.Namespace) -> int:
     from harness.results import read_run
 
     a, b = read_run(args.run_a), read_run(args.run_b)
-    metrics = [metric_key(m) for m in args.metric or DIFF_METRICS]
+    records = [r for e in (*a.entries, *b.entries) for r in e.records]
+    metrics = [metric_key(m, records) for m in args.metric or DIFF_METRICS]
     available = _metrics_in([*a.entries, *b.entries])
     for asked, metric in zip(args.metric or (), metrics, strict=False):
         if metric not in available:

@@ -8,10 +8,12 @@ carry the metric keys (``f1``, ``citation_grounding``). A user who copies the wo
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from types import MappingProxyType
+from typing import Any
 
 from harness.errors import DataError
+from harness.gates._factuality import LABEL_METRIC
 from harness.gates._promotion import FACTUALITY_METRIC, GROUNDING_METRIC
 
 __all__ = ["GATE_METRICS", "metric_key", "unknown_metric"]
@@ -19,8 +21,14 @@ __all__ = ["GATE_METRICS", "metric_key", "unknown_metric"]
 GATE_METRICS = MappingProxyType({"factuality": FACTUALITY_METRIC, "grounding": GROUNDING_METRIC})
 
 
-def metric_key(name: str) -> str:
-    """The record key a metric name means: a gate's word is its metric, any other name is itself."""
+def metric_key(name: str, records: Iterable[Mapping[str, Any]] = ()) -> str:
+    """The record key a metric name means: a gate's word is its metric, any other name is itself. Given the
+    records compared, "factuality" is label accuracy where every scored question is closed, as the gates decide
+    (``factuality_metric`` under ``scoring.factuality_metric: auto``)."""
+    if name == "factuality":
+        scored = [r[LABEL_METRIC] for r in records if not r.get("error") and LABEL_METRIC in r]
+        if scored and all(v is not None for v in scored):
+            return LABEL_METRIC
     return GATE_METRICS.get(name, name)
 
 
