@@ -36,6 +36,7 @@ def run(args: argparse.Namespace) -> int:
                 "condition": name,
                 "size_group": cond.size_group,
                 "role": cond.role,
+                "arm": cond.arm,
                 "model": cond.model.identity,
                 "status": status,
                 "reason": why,
@@ -44,8 +45,10 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(rows, indent=2))
         return 0
+    width = max((len(row["condition"]) for row in rows), default=0)
     for row in rows:
-        print(f"{row['condition']:<22} {row['size_group']:<6} {row['role']:<7} {row['status']:<9} {row['model']}")
+        cells = f"{row['condition']:<{width}} {row['size_group']:<6} {row['arm']:<19} {row['status']:<9}"
+        print(f"{cells} {row['model']}")
         if row["reason"]:
-            print(f"{'':<22} -> {row['reason']}")
+            print(f"{'':<{width}} -> {row['reason']}")
     return 0

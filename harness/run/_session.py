@@ -71,9 +71,9 @@ class BenchRun:
         return False, f"{name}: {exc}"
 
     def keywords(self, name: str) -> set[str]:
-        """What ``-k`` matches for a condition: its name, size group, ``role_<role>`` and aliases."""
+        """What ``-k`` matches for a condition: its name, size group, ``role_<role>``, ``arm_<arm>`` and aliases."""
         cond = self.matrix.condition(name)
-        return {name, cond.size_group, f"role_{cond.role}", *cond.aliases}
+        return {name, cond.size_group, f"role_{cond.role}", f"arm_{cond.arm}", *cond.aliases}
 
     def outcome(self, name: str, *, quantization: str | None = None) -> ConditionResult | HarnessError:
         """The condition's result, or the error that stopped it; computed once per run."""
