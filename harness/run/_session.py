@@ -20,7 +20,7 @@ from harness.run._options import RunOptions
 
 if TYPE_CHECKING:
     from harness.gates import GateOutcome, ResultSet
-    from harness.results import ConditionEntry, ConditionStatus
+    from harness.results import ConditionEntry, ConditionStatus, RunIndex
     from harness.run._pipeline import ConditionResult
 
 __all__ = ["BenchRun", "GateSkipped"]
@@ -233,7 +233,7 @@ class BenchRun:
             index = merge_worker_indexes(run_dir, self.options.run_id)
             entries = read_entries(run_dir, index)
         write_run_index(run_dir / RUN_INDEX_FILE, index)
-        self._write_report(run_dir, entries, index.gates)
+        self._write_report(run_dir, entries, index)
         _link_latest(self.options.reports_dir, self.options.run_id)
         _write_history(self.options.reports_dir)
         self._track(run_dir)
@@ -260,14 +260,15 @@ class BenchRun:
     def statuses(self) -> dict[str, ConditionStatus]:
         return {label: _status(outcome) for label, outcome in self._results.items()}
 
-    def _write_report(self, run_dir: Path, entries: Sequence[ConditionEntry], gates: Any) -> None:
+    def _write_report(self, run_dir: Path, entries: Sequence[ConditionEntry], index: RunIndex) -> None:
         from harness.report import write_run_report
         from harness.run._provenance import provenance
 
         if entries:
             order = sorted(self.matrix.size_groups, key=lambda g: self.matrix.size_groups[g].order)
             labels = {name: group.label for name, group in self.matrix.size_groups.items()}
-            write_run_report(run_dir, entries, gates, group_order=order, provenance=provenance(), group_labels=labels)
+            write_run_report(run_dir, entries, index.gates, group_order=order, provenance=provenance(),
+                             group_labels=labels, statuses=index.conditions)  # fmt: skip
 
     @staticmethod
     def _entry(label: str, result: ConditionResult) -> ConditionEntry:
@@ -285,6 +286,8 @@ class BenchRun:
             scoring=dataclasses.asdict(cond.scoring),
             arm=cond.arm,
             hypothesis=cond.hypothesis,
+            retrieval=result.context.get("retrieval"),
+            adaptation=result.context.get("adaptation"),
             **{k: result.context.get(k) for k in CONTEXT_KEYS},
         )
 
