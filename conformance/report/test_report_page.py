@@ -29,8 +29,13 @@ PROBE = """<script>
 (function () {
   const b = document.body, w = window.innerWidth;
   b.dataset.fits = String(document.documentElement.scrollWidth <= w);
-  b.dataset.boxesInside = String([...document.querySelectorAll(".scroll, figure")]
-    .every((n) => n.getBoundingClientRect().right <= w));
+  // Every table within the page's text column, or scrolling inside a box that is.
+  const edge = b.getBoundingClientRect().right - parseFloat(getComputedStyle(b).paddingRight);
+  const within = (n) => n.getBoundingClientRect().right <= edge + 0.5;
+  b.dataset.boxesInside = String([...document.querySelectorAll("table")].every((t) => {
+    const box = t.closest(".scroll");
+    return within(t) || (box !== null && within(box) && ["auto", "scroll"].includes(getComputedStyle(box).overflowX));
+  }) && [...document.querySelectorAll("figure")].every(within));
   b.dataset.resources = String(performance.getEntriesByType("resource").length);
   for (const [id, value] of [["filter-condition", "base_tiny"], ["filter-outcome", "right"]]) {
     const s = document.getElementById(id); s.value = value; s.dispatchEvent(new Event("change"));
@@ -106,7 +111,8 @@ def test_the_explorer_data_block_cannot_be_closed_by_an_answer(study: StudyRun) 
 @pytest.mark.slow  # a real browser, about 2 s a page
 def test_the_rendered_page_shows_verdict_tables_plots_and_explorer(study: StudyRun) -> None:
     need_chromium()
-    shot = _keep(screenshot(study.html.as_uri(), study.run_dir / "study.png", width=WIDTH, height=2600), "study.png")
+    url = f"{study.html.as_uri()}#task=grounded&q=q000"  # the explorer with one question open
+    shot = _keep(screenshot(url, study.run_dir / "study.png", width=WIDTH, height=7000), "study.png")
     assert shot.stat().st_size > 10_000
     dom = _probe(study)
     assert "<title>Run tiny-study</title>" in dom  # the hostile answer did not run
