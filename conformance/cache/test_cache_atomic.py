@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -36,3 +37,16 @@ def test_failed_replace_keeps_old_content_and_cleans_up(tmp_path: Path, monkeypa
         atomic_write_text(target, "new")
     assert target.read_text() == "old"
     assert os.listdir(tmp_path) == ["file.txt"]
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o077, 0o002], ids=["umask022", "umask077", "umask002"])
+def test_files_get_the_mode_open_would_give_them(tmp_path: Path, umask: int) -> None:
+    """0o666 less the umask, as ``open(path, "w")`` gives: a temporary file's 0o600 must not leak into reports."""
+    previous = os.umask(umask)
+    try:
+        atomic_write_text(tmp_path / "new.txt", "x")
+        (tmp_path / "plain.txt").write_text("x")
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE((tmp_path / "new.txt").stat().st_mode) == 0o666 & ~umask
+    assert stat.S_IMODE((tmp_path / "new.txt").stat().st_mode) == stat.S_IMODE((tmp_path / "plain.txt").stat().st_mode)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -54,4 +57,26 @@ def test_run_report_files(tmp_path: Path) -> None:
     markdown = paths["markdown"].read_text()
     assert "- FAIL [promotion] hyb_a vs rag_a: Δ factuality +1.0 pp" in markdown
     html = paths["html"].read_text()
-    assert html.count("<svg") >= 6 and "http" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    # A chart for each metric the records hold (only F1 here), the forest plot of the gate, the task types.
+    assert re.findall(r'<svg data-plot="([^"]+)"', html) == ["metric-f1", "forest", "task-types"]
+    assert not re.findall(r"""(?:src|href)\s*=\s*["']?(?:https?:|//)""", html)
+    assert "<span class='mark fail'>FAIL</span>" in html and "Δ +1.0 pp, CI [-2.0, +4.0]" in html
+
+
+def test_the_page_is_the_same_bytes_each_time(tmp_path: Path) -> None:
+    """Plots included: no dates, no random ids, so a re-written report differs only where results do."""
+    first = write_run_report(tmp_path / "a" / "r", ENTRIES, {}, group_order=["0p5", "3b"], provenance={})
+    second = write_run_report(tmp_path / "b" / "r", ENTRIES, {}, group_order=["0p5", "3b"], provenance={})
+    assert first["html"].read_bytes() == second["html"].read_bytes()
+    assert "<svg data-plot=" in first["html"].read_text()
+
+
+def test_report_files_are_readable_as_open_would_leave_them(tmp_path: Path) -> None:
+    previous = os.umask(0o022)
+    try:
+        paths = write_run_report(tmp_path / "r", ENTRIES, {}, group_order=["0p5"], provenance={})
+    finally:
+        os.umask(previous)
+    assert {p.name: stat.S_IMODE(p.stat().st_mode) for p in paths.values()} == dict.fromkeys(
+        ("results.json", "summary.md", "index.html"), 0o644
+    )

@@ -56,6 +56,13 @@ def test_a_condition_reads_back_as_it_was_written(tmp_path: Path) -> None:
     assert body["schema_version"] == CONDITION_SCHEMA_VERSION
 
 
+def test_an_answer_holding_unicode_line_separators_reads_back_whole(tmp_path: Path) -> None:
+    """One record per "\n"-ended line: U+2028, U+0085 and a form feed inside an answer are part of it."""
+    rows = [{"qid": "q1", "answer": "a\u2028b\x85c\x0cd\u2029e\x1cf", "f1": 0.5}, {"qid": "q2", "answer": "ok"}]
+    write_condition_files(tmp_path / "c", rows, RESULT, "")
+    assert read_condition(tmp_path / "c").records == tuple(rows)
+
+
 def test_the_gates_see_a_stored_arm_as_it_was_scored(tmp_path: Path) -> None:
     arm = ResultSet.from_entry(read_condition(_written(tmp_path)))
     assert (arm.condition, arm.size_group, arm.quantization) == ("hybrid_tiny", "tiny", "Q4_1")

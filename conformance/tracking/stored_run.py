@@ -7,9 +7,8 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
-from harness.adapt._history import epoch_records
-
 from harness.adapt._artifacts import write_metadata
+from harness.adapt.train._history import epoch_records
 from harness.cache import write_checksums
 from harness.config import load_matrix
 from harness.gates import GateOutcome

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from harness.adapt._history import epoch_records
 
 from conformance.tracking.stored_run import HISTORY, LORA_F1, ROOT, RUN_ID, stored_run
+from harness.adapt.train._history import epoch_records
 from harness.errors import ConfigError
 from harness.report import mean_interval
 from harness.results import read_condition

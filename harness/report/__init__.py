@@ -6,8 +6,9 @@
 from harness.report._diff_text import diff_lines, diff_markdown
 from harness.report._history import HISTORY_FILE, write_history
 from harness.report._intervals import mean_interval
+from harness.report._plot_metrics import BAR_METRICS
 from harness.report._rewrite import rewrite_run_report
-from harness.report._run_report import BAR_METRICS, write_run_report
+from harness.report._run_report import write_run_report
 from harness.report._study import (
     EFFECTS,
     STUDY_METRICS,

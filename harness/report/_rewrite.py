@@ -24,5 +24,5 @@ def rewrite_run_report(run_dir: Path) -> dict[str, Path]:
     return write_run_report(
         run_dir, stored.entries, stored.index.gates, group_order=body.get("group_order", []),
         provenance=body.get("provenance", {}), group_labels=body.get("group_labels", {}),
-        hypothesis=stored.index.hypothesis, notes=stored.index.notes,
+        hypothesis=stored.index.hypothesis, notes=stored.index.notes, statuses=stored.index.conditions,
     )  # fmt: skip

@@ -17,7 +17,7 @@ from harness.gates import FACTUALITY_METRIC, ResultSet
 from harness.report._intervals import mean_interval
 from harness.results import ConditionEntry, ConditionStatus, StoredRun
 
-__all__ = ["HEADLINE_METRICS", "ConditionLine", "GateLine", "MetricEstimate", "Verdict", "verdict_of"]
+__all__ = ["HEADLINE_METRICS", "ConditionLine", "GateLine", "MetricEstimate", "Verdict", "gate_lines", "verdict_of"]
 
 # What a reader looks at first: the gated factuality metric, exact match, and the gated citation grounding.
 HEADLINE_METRICS = (FACTUALITY_METRIC, "exact_match", "citation_grounding")
@@ -86,9 +86,14 @@ def verdict_of(run: StoredRun, *, intervals: bool = True) -> Verdict:
         commit=git.get("commit"),
         dirty=git.get("dirty"),
         dataset=_dataset(first.dataset if first else None),
-        gates=(*_condition_lines(run.index.conditions), *_gate_lines(run.index.gates)),
+        gates=gate_lines(run.index.conditions, run.index.gates),
         conditions=tuple(_condition(e, intervals) for e in run.entries),
     )
+
+
+def gate_lines(statuses: Mapping[str, ConditionStatus], gates: Mapping[str, Mapping[str, Any]]) -> tuple[GateLine, ...]:
+    """Conditions that never reached their gates (skipped, errored), then every gate's outcome, in run order."""
+    return (*_condition_lines(statuses), *_gate_lines(gates))
 
 
 def _dataset(block: Mapping[str, Any] | None) -> str | None:

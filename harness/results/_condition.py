@@ -49,7 +49,9 @@ def read_condition(out: Path, label: str | None = None) -> ConditionEntry:
 
 def _read_records(path: Path) -> list[Mapping[str, Any]]:
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        # Split on "\n" only: the writer keeps non-ASCII as is, and str.splitlines() would also break a record at a
+        # U+2028, U+0085 or form feed inside an answer, reading back a damaged file that is not.
+        lines = path.read_text(encoding="utf-8").split("\n")
     except OSError as exc:
         raise DataError(f"{path}: cannot read stored results ({exc}); re-run the condition") from None
     rows: list[Mapping[str, Any]] = []

@@ -34,6 +34,11 @@ class ConditionEntry:
     hypothesis: str = ""
     # What produced the stored file (git commit + dirty flag, packages, hardware); None for an entry not yet written.
     provenance: Mapping[str, Any] | None = None
+    # What the report's explorer and loss plot read beside the records: the retrieval index that supplied the passages
+    # (its ``entry`` folder holds their text) and the adaptation (its ``artifact_dir`` holds the loss curve). Not
+    # repeated in results.json: they stay in the condition's own result.json.
+    retrieval: Mapping[str, Any] | None = None
+    adaptation: Mapping[str, Any] | None = None
 
     @classmethod
     def from_result_json(
@@ -53,6 +58,8 @@ class ConditionEntry:
             arm=_arm(cond),
             hypothesis=str(cond.get("hypothesis") or ""),
             provenance=body.get("provenance"),
+            retrieval=body.get("retrieval"),
+            adaptation=body.get("adaptation"),
         )
 
     def index_json(self) -> dict[str, Any]:

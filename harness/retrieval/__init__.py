@@ -8,6 +8,7 @@ from harness.retrieval._chunking import chunk_corpus, chunk_document
 from harness.retrieval._embedder import Embedder, load_embedder
 from harness.retrieval._hit_at_k import hit_at_k
 from harness.retrieval._index import INDEX_STAGE, INDEX_VERSION, RetrievalIndex, corpus_fingerprint, index_key
+from harness.retrieval._index_files import read_chunks
 from harness.retrieval._model_files import embedded_embedding_model_dir
 from harness.retrieval._protocol import Retriever
 from harness.retrieval._reciprocal_rank import reciprocal_rank
@@ -33,5 +34,6 @@ __all__ = [
     "hit_at_k",
     "index_key",
     "load_embedder",
+    "read_chunks",
     "reciprocal_rank",
 ]

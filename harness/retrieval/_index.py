@@ -105,6 +105,8 @@ class RetrievalIndex:
             "chunk_size": self.cfg.chunk_size,
             "chunk_overlap": self.cfg.chunk_overlap,
             "key": self.key,
+            # The cache entry: its chunks.jsonl gives the report the text of the passages each record names by id.
+            "entry": str(self.entry),
         }
 
 

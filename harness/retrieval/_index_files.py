@@ -17,7 +17,15 @@ if TYPE_CHECKING:
     from harness.data import Document
     from harness.retrieval._embedder import Embedder
 
-__all__ = ["CHUNKS_FILE", "INDEX_FILE", "INFO_FILE", "embedding_text", "read_index_files", "write_index_files"]
+__all__ = [
+    "CHUNKS_FILE",
+    "INDEX_FILE",
+    "INFO_FILE",
+    "embedding_text",
+    "read_chunks",
+    "read_index_files",
+    "write_index_files",
+]
 
 INDEX_FILE = "index.faiss"
 CHUNKS_FILE = "chunks.jsonl"
@@ -52,7 +60,7 @@ def read_index_files(directory: Path) -> tuple[list[Chunk], Any]:
     import faiss
 
     index = faiss.read_index(str(directory / INDEX_FILE))
-    chunks = _read_chunks(directory / CHUNKS_FILE)
+    chunks = read_chunks(directory)
     if index.ntotal != len(chunks):
         raise CacheError(f"{directory}: index has {index.ntotal} rows but {len(chunks)} chunks; delete it to rebuild")
     return chunks, index
@@ -65,6 +73,7 @@ def _write_chunks(path: Path, chunks: Sequence[Chunk]) -> None:
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
-def _read_chunks(path: Path) -> list[Chunk]:
-    with path.open(encoding="utf-8") as fh:
+def read_chunks(directory: Path) -> list[Chunk]:
+    """The chunks of a built entry, in index row order (the report shows their text beside each record)."""
+    with (directory / CHUNKS_FILE).open(encoding="utf-8") as fh:
         return [Chunk(**json.loads(line)) for line in fh if line.strip()]

@@ -274,7 +274,8 @@ class BenchRun:
             order = sorted(self.matrix.size_groups, key=lambda g: self.matrix.size_groups[g].order)
             labels = {name: group.label for name, group in self.matrix.size_groups.items()}
             write_run_report(run_dir, entries, index.gates, group_order=order, provenance=provenance(),
-                             group_labels=labels, hypothesis=index.hypothesis, notes=index.notes)  # fmt: skip
+                             group_labels=labels, hypothesis=index.hypothesis, notes=index.notes,
+                             statuses=index.conditions)  # fmt: skip
 
     @staticmethod
     def _entry(label: str, result: ConditionResult) -> ConditionEntry:
@@ -292,6 +293,8 @@ class BenchRun:
             scoring=dataclasses.asdict(cond.scoring),
             arm=cond.arm,
             hypothesis=cond.hypothesis,
+            retrieval=result.context.get("retrieval"),
+            adaptation=result.context.get("adaptation"),
             **{k: result.context.get(k) for k in CONTEXT_KEYS},
         )
 
