@@ -197,9 +197,17 @@ def _handler(state: FaultInjectingServer) -> type[BaseHTTPRequestHandler]:
             state.authorization.append(self.headers.get("Authorization") or "")
             prompt = _last_user_message(body)
             state.enter(prompt)
+            self.held = True
             try:
                 self._reply(body, prompt, openai=openai)
             finally:
+                self._let_go()
+
+        def _let_go(self) -> None:
+            """No longer in flight: called before the reply's first byte, since a client may send its next request
+            the moment it has the reply, before this thread runs again."""
+            if getattr(self, "held", False):
+                self.held = False
                 state.leave()
 
         def _reply(self, body: dict[str, Any], prompt: str, *, openai: bool) -> None:
@@ -248,6 +256,7 @@ def _handler(state: FaultInjectingServer) -> type[BaseHTTPRequestHandler]:
 
         def _raw(self, status: int, body: bytes, headers: Mapping[str, str] | None = None) -> bool:
             """Whether the whole reply was sent."""
+            self._let_go()
             try:
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")

@@ -10,6 +10,7 @@ flight.
 from __future__ import annotations
 
 import signal
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -57,8 +58,11 @@ def test_requests_overlap_up_to_the_concurrency_and_answers_come_back_in_request
     fault_server: FaultInjectingServer, provider: str
 ) -> None:
     fault_server.delay_s = 0.3
-    fault_server.always(QUESTIONS_ASKED[0], "stall")  # the first question finishes last
-    fault_server.hang_s = 1.5
+    fault_server.always(QUESTIONS_ASKED[0], "stall")  # the first question is answered last...
+    fault_server.hang_s = 60
+    others = len(QUESTIONS_ASKED) - 1
+    release = threading.Thread(target=_release_after, args=(fault_server, others), daemon=True)
+    release.start()  # ...once every other one has been
     backend = _backend(provider, fault_server, concurrency=3)
     gens = backend.generate(_requests(QUESTIONS_ASKED))
     backend.close()
@@ -66,6 +70,13 @@ def test_requests_overlap_up_to_the_concurrency_and_answers_come_back_in_request
     assert [g.qid for g in gens] == [f"q{n}" for n in range(len(QUESTIONS_ASKED))]
     assert [g.text for g in gens] == [answer_table()[q] for q in QUESTIONS_ASKED]
     assert fault_server.answered[-1] == f"Question: {QUESTIONS_ASKED[0]}"  # completion order was not request order
+
+
+def _release_after(server: FaultInjectingServer, answers: int) -> None:
+    end = time.monotonic() + 60
+    while len(server.answered) < answers and time.monotonic() < end:
+        time.sleep(0.01)
+    server.release()
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)

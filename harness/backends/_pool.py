@@ -38,9 +38,11 @@ def _pooled(requests: Sequence[GenerationRequest], answer: Answer, workers: int)
         _top_up(pool, waiting, running, answer, workers)
         while running:
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in sorted(finished, key=running.__getitem__):  # ties in request order: deterministic
-                yield Completed(index=running.pop(future), generation=future.result())
+            done = sorted((running.pop(future), future) for future in finished)  # ties in request order
+            # Refill the freed slots before handing answers over: the server stays busy while the caller journals.
             _top_up(pool, waiting, running, answer, workers)
+            for index, future in done:
+                yield Completed(index=index, generation=future.result())
     finally:
         # On an error or an abandoned generator, start nothing new; requests already sent end by their own timeout.
         pool.shutdown(wait=False, cancel_futures=True)
