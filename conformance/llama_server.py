@@ -59,7 +59,9 @@ def serving(log_dir: Path, *, parallel: int, ctx_per_slot: int = 2048, threads: 
     port, log = _free_port(), log_dir / f"llama-server-{parallel}.log"
     command = [str(binary), "--model", str(embedded_gguf_path()), "--host", "127.0.0.1", "--port", str(port),
                "--parallel", str(parallel), "--ctx-size", str(ctx_per_slot * parallel), "--cont-batching",
-               "--threads", str(threads), "--threads-http", str(max(4, parallel + 2)), "--no-webui"]  # fmt: skip
+               "--threads", str(threads), "--threads-http", str(max(4, parallel + 2)), "--no-webui",
+               "--cache-ram", "0"]  # fmt: skip
+    # --cache-ram 0: no prompt cache across requests, so an arm that repeats another's prompts does the same work
     with open(log, "wb") as out:
         proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
     try:

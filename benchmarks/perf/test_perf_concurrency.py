@@ -70,7 +70,7 @@ def _plain_client(url: str, requests: Sequence[GenerationRequest], concurrency: 
 def test_concurrency_against_a_server_with_parallel_slots(
     benchmark: Any, baseline: Condition, prepared: tuple[RunOptions, ConditionResult], slots_server: ServedModel
 ) -> None:
-    n, rounds = size(32, 16), size(3, 2)
+    n, rounds = size(24, 8), size(3, 2)
     opts = dataclasses.replace(prepared[0], max_questions=n, run_id="concurrency")
     requests = list(run_condition(baseline, opts).requests)
     at_n, at_1 = _harness(slots_server, baseline.generation, SLOTS), _harness(slots_server, baseline.generation, 1)

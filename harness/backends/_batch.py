@@ -18,7 +18,7 @@ from harness.errors import OutOfMemory
 
 __all__ = [
     "OOM_REMEDY", "Completion", "answer_one", "chat_messages", "failed", "finish_reason", "generate_each",
-    "out_of_memory",
+    "out_of_memory", "timed",
 ]  # fmt: skip
 
 OOM_REMEDY = (
@@ -76,6 +76,11 @@ def answer_one(
             what = f"out of memory while answering qid={request.qid} ({_first_line(exc)})"
             raise OutOfMemory(f"{what}; {OOM_REMEDY}") from exc
         return failed(request, time.perf_counter() - start, explain(exc))
+    return timed(request, done, latency, attempts)
+
+
+def timed(request: GenerationRequest, done: Completion, latency: float, attempts: int = 1) -> Generation:
+    """The record of a completion that took ``latency`` seconds (of its last attempt)."""
     rate = done.completion_tokens / latency if latency > 0 else 0.0
     extra = {"tokens_per_s": round(rate, 3), **done.extra}
     if attempts > 1:
