@@ -49,7 +49,8 @@ def test_generate_maps_options_tokens_and_finish_reason(fake_ollama: FakeOllama)
         ("b", "echo: one two", "length"),
     ]
     assert (out[1].prompt_tokens, out[1].completion_tokens, out[1].extra["engine_tokens_per_s"]) == (11, 3, 6.0)
-    options = fake_ollama.chats[0]["options"]
+    # request "a"'s body: the two requests are in flight together, so either may have arrived first
+    options = next(c for c in fake_ollama.chats if c["messages"][-1]["content"] == "hi")["options"]
     assert {k: options[k] for k in ("temperature", "seed", "num_predict", "num_ctx")} == {
         "temperature": 0.0,
         "seed": 0,
