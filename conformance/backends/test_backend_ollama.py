@@ -70,7 +70,8 @@ def test_json_output_sends_format_json(fake_ollama: FakeOllama) -> None:
 
 def test_server_error_is_recorded_and_the_batch_goes_on(fake_ollama: FakeOllama) -> None:
     fake_ollama.tags.append(TAG)
-    backend = create_backend(_spec(fake_ollama.host), GenerationConfig(timeout_s=5, max_retries=0))
+    # The fake fails the first request to arrive: one in flight makes that request "a".
+    backend = create_backend(_spec(fake_ollama.host), GenerationConfig(timeout_s=5, max_retries=0, concurrency=1))
     fake_ollama.fail_next = True
     out = backend.generate([_request("a", "hi"), _request("b", "hi")])
     assert out[0].finish_reason == "error" and "HTTP 500 (server error; ResponseError: model runner crashed" in str(
