@@ -1,4 +1,5 @@
-"""Fixtures for backend tests: the embedded model, a real llama.cpp OpenAI-compatible server, a fake
+"""Fixtures for backend tests: the embedded model, real llama.cpp OpenAI-compatible servers (llama-cpp-python's,
+and llama.cpp's own ``llama-server`` with parallel slots), a fake
 Ollama server (stdlib HTTP, so the real ``ollama`` client is exercised), and free/closed loopback ports."""
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from conformance.llama_server import ServedModel, serving
 from harness.backends import embedded_gguf_path
 
 
@@ -65,6 +67,13 @@ def llama_server(gguf: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def concurrent_llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedModel]:
+    """llama.cpp's ``llama-server`` (built by ``./run setup``) with 4 parallel slots, serving the embedded model."""
+    with serving(tmp_path_factory.mktemp("llama_server_slots"), parallel=4) as served:
+        yield served
 
 
 @dataclass

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.backends import Backend, GenerationRequest, Message, create_backend
+from harness.backends import Backend, Generation, GenerationRequest, Message, create_backend
 from harness.config import GenerationConfig, ModelSpec
 
 pytestmark = pytest.mark.slow
@@ -78,3 +78,35 @@ def test_describe_names_the_weights(backend: Backend, tiny_model_dir: Path) -> N
     info = backend.describe()
     assert info["provider"] == "hf" and info["source"] == str(tiny_model_dir)
     assert len(str(info["weights_sha256"])) == 64 and info["device"] in {"cpu", "cuda"}
+
+
+BATCH_QUESTIONS = ("Hello?", "What is 2 + 2?", "Name the largest planet of the solar system, please.", "Why?",
+                   "Describe a river town founded in the year 1200 in two sentences.", "Hi")  # fmt: skip
+
+
+def test_batched_greedy_answers_equal_one_at_a_time(tiny_model_dir: Path) -> None:
+    """Prompts of different lengths (so padding is real) and budgets, 4 per ``generate`` call, then the rest."""
+    spec = ModelSpec(provider="hf", name=str(tiny_model_dir), context_length=512)
+    requests = [_request(f"q{n}", q, max_tokens=4 + 3 * (n % 3)) for n, q in enumerate(BATCH_QUESTIONS)]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("HF_HUB_OFFLINE", "1")
+        one, batched = (create_backend(spec, GenerationConfig(batch_size=size)) for size in (1, 4))
+    try:
+        alone, together = one.generate(requests), batched.generate(requests)
+    finally:
+        one.close()
+        batched.close()
+
+    def answer(g: Generation) -> tuple[object, ...]:
+        return g.qid, g.text, g.prompt_tokens, g.completion_tokens, g.finish_reason, g.error
+
+    assert [answer(g) for g in together] == [answer(g) for g in alone]
+    assert [g.extra.get("batch") for g in together] == [4, 4, 4, 4, 2, 2]  # really decoded together
+    assert len({g.prompt_tokens for g in together[:4]}) > 1  # and padded: the prompts differ in length
+
+
+def test_a_batch_row_ends_at_its_first_end_of_sequence_token_and_its_own_budget() -> None:
+    from harness.backends._hf_batch import row_tokens
+
+    assert row_tokens([5, 7, 2, 2, 2], eos_ids={2}, limit=10) == [5, 7, 2]  # padding after the end is not an answer
+    assert row_tokens([5, 7, 9, 2], eos_ids={2}, limit=2) == [5, 7]

@@ -49,7 +49,8 @@ def test_generate_maps_options_tokens_and_finish_reason(fake_ollama: FakeOllama)
         ("b", "echo: one two", "length"),
     ]
     assert (out[1].prompt_tokens, out[1].completion_tokens, out[1].extra["engine_tokens_per_s"]) == (11, 3, 6.0)
-    options = fake_ollama.chats[0]["options"]
+    # request "a"'s body: the two requests are in flight together, so either may have arrived first
+    options = next(c for c in fake_ollama.chats if c["messages"][-1]["content"] == "hi")["options"]
     assert {k: options[k] for k in ("temperature", "seed", "num_predict", "num_ctx")} == {
         "temperature": 0.0,
         "seed": 0,
@@ -69,7 +70,8 @@ def test_json_output_sends_format_json(fake_ollama: FakeOllama) -> None:
 
 def test_server_error_is_recorded_and_the_batch_goes_on(fake_ollama: FakeOllama) -> None:
     fake_ollama.tags.append(TAG)
-    backend = create_backend(_spec(fake_ollama.host), GenerationConfig(timeout_s=5, max_retries=0))
+    # The fake fails the first request to arrive: one in flight makes that request "a".
+    backend = create_backend(_spec(fake_ollama.host), GenerationConfig(timeout_s=5, max_retries=0, concurrency=1))
     fake_ollama.fail_next = True
     out = backend.generate([_request("a", "hi"), _request("b", "hi")])
     assert out[0].finish_reason == "error" and "HTTP 500 (server error; ResponseError: model runner crashed" in str(

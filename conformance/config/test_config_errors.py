@@ -31,6 +31,8 @@ def _override(configs: Path, name: str, text: str) -> None:
         ("retrieval: {top_k: three}\n", "retrieval.top_k='three' must be an integer"),
         ("retrieval: {chunk_overlap: 500}\n", "retrieval.chunk_overlap=500 must be < chunk_size (120)"),
         ("generation: {temperature: -1}\n", "generation.temperature=-1.0 must be >= 0"),
+        ("generation: {concurrency: 0}\n", "rag_baseline_tiny.yaml: generation.concurrency=0 must be >= 1"),
+        ("generation: {concurrency: 1000}\n", "generation.concurrency=1000 must be <= 256"),
         ("retreival: {top_k: 3}\n", "retreival={'top_k': 3} is not a known key; did you mean 'retrieval'?"),
         ("model: {provider: vllm}\n", "model.provider='vllm' must be one of 'llama_cpp', 'ollama', 'hf', 'openai'"),
         ("data: {ratios: [0.8, 0.15, 0.15]}\n", "data.ratios=[0.8, 0.15, 0.15] must sum to 1"),

@@ -22,7 +22,13 @@ plan (``script``), or the fault set for its question (``always``), else ``ok``. 
 ``empty_output`` a normal reply whose content is the empty string
 ``leak_key``    HTTP 500 whose error message echoes the request's Authorization header (as careless proxies do)
 ``crash``       the whole server process exits at once (only in script mode: a crashed inference server)
+``retry_after`` HTTP 429 with ``Retry-After: <retry_after_s>`` (a server saying how long to back off)
+``stall``       no reply until ``release()`` (or ``hang_s``), then a normal answer: a request still in flight
+``echo_key``    a normal reply whose answer text echoes the request's Authorization header
 ==============  ====================================================================================
+
+Every ``ok`` reply waits ``delay_s`` first (a server busy decoding), so requests overlap; ``peak_in_flight`` counts
+the most chat requests the server held at once, and ``answered`` the questions it replied to with an answer.
 
 Run as a module (``python -m conformance.reliability.fault_server PORT_FILE [FAULT ...]``, from the root)
 it serves the scripted faults, then ``ok``,
@@ -37,6 +43,7 @@ import socket
 import struct
 import sys
 import threading
+import time
 from collections import Counter, deque
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -47,7 +54,7 @@ from typing import Any
 
 FAULTS = (
     "ok", "429", "500", "reset", "hang", "empty_body", "invalid_json", "no_choices", "truncated", "empty_output",
-    "leak_key", "crash",
+    "leak_key", "crash", "retry_after", "stall", "echo_key",
 )  # fmt: skip
 MODEL = "fault-model"
 REFUSAL = "I cannot answer this from the provided passages."
@@ -64,8 +71,15 @@ class FaultInjectingServer:
     served: Counter[str] = field(default_factory=Counter)  # fault -> how many chat requests got it
     chats: list[dict[str, Any]] = field(default_factory=list)  # every chat request body, in order
     authorization: list[str] = field(default_factory=list)  # Authorization headers received
+    delay_s: float = 0.0  # before every normal answer
+    retry_after_s: float = 1.0  # what a ``retry_after`` fault tells the client
+    arrivals: list[tuple[float, str]] = field(default_factory=list)  # (monotonic time, question) of each chat request
+    answered: list[str] = field(default_factory=list)  # questions whose answer was sent in full, in order
+    in_flight: int = 0
+    peak_in_flight: int = 0
     port: int = 0
     _stop: threading.Event = field(default_factory=threading.Event)
+    _release: threading.Event = field(default_factory=threading.Event)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -106,6 +120,23 @@ class FaultInjectingServer:
     def wait(self, seconds: float) -> None:
         self._stop.wait(seconds)
 
+    def release(self) -> None:
+        """Let every stalled request (and every later ``stall``) answer."""
+        self._release.set()
+
+    def stall(self) -> None:
+        self._release.wait(self.hang_s)
+
+    def enter(self, question: str) -> None:
+        with self._lock:
+            self.arrivals.append((time.monotonic(), question))
+            self.in_flight += 1
+            self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+
+    def leave(self) -> None:
+        with self._lock:
+            self.in_flight -= 1
+
     def stop(self) -> None:
         self._stop.set()
 
@@ -123,6 +154,7 @@ def running(server: FaultInjectingServer) -> Iterator[FaultInjectingServer]:
         yield server
     finally:
         server.stop()
+        server.release()
         httpd.shutdown()
         httpd.server_close()
         thread.join(timeout=10)
@@ -164,10 +196,28 @@ def _handler(state: FaultInjectingServer) -> type[BaseHTTPRequestHandler]:
             state.chats.append(body)
             state.authorization.append(self.headers.get("Authorization") or "")
             prompt = _last_user_message(body)
+            state.enter(prompt)
+            self.held = True
+            try:
+                self._reply(body, prompt, openai=openai)
+            finally:
+                self._let_go()
+
+        def _let_go(self) -> None:
+            """No longer in flight: called before the reply's first byte, since a client may send its next request
+            the moment it has the reply, before this thread runs again."""
+            if getattr(self, "held", False):
+                self.held = False
+                state.leave()
+
+        def _reply(self, body: dict[str, Any], prompt: str, *, openai: bool) -> None:
             fault = state.next_fault(prompt)
             if fault == "crash":
                 os._exit(70)  # no reply, no cleanup: what a crashed server looks like from outside
-            if fault in ("429", "500", "leak_key"):
+            if fault == "retry_after":
+                error = {"message": "slow down", "type": "fault_server"} if openai else "slow down"
+                self._json(429, {"error": error}, {"Retry-After": f"{state.retry_after_s:g}"})
+            elif fault in ("429", "500", "leak_key"):
                 message = {"429": "rate limit exceeded, slow down", "500": "model runner crashed"}.get(
                     fault, f"upstream rejected credentials {self.headers.get('Authorization')}"
                 )
@@ -185,27 +235,41 @@ def _handler(state: FaultInjectingServer) -> type[BaseHTTPRequestHandler]:
             elif fault == "no_choices":
                 self._json(200, {"id": "x", "object": "chat.completion", "model": MODEL} if openai else {})
             else:
+                if fault == "stall":
+                    state.stall()
+                else:
+                    state.wait(state.delay_s)
                 text = _shape(state.answer(prompt), fault)
+                text = f"{text} {self.headers.get('Authorization')}" if fault == "echo_key" else text
                 reason = "length" if fault == "truncated" else "stop"
-                self._json(200, _openai_reply(body, text, reason) if openai else _ollama_reply(body, text, reason))
+                reply = _openai_reply(body, text, reason) if openai else _ollama_reply(body, text, reason)
+                if self._json(200, reply):
+                    state.answered.append(prompt)
 
         def _reset(self) -> None:
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             self.connection.close()
             self.close_connection = True
 
-        def _json(self, status: int, payload: Mapping[str, Any]) -> None:
-            self._raw(status, json.dumps(payload).encode())
+        def _json(self, status: int, payload: Mapping[str, Any], headers: Mapping[str, str] | None = None) -> bool:
+            return self._raw(status, json.dumps(payload).encode(), headers)
 
-        def _raw(self, status: int, body: bytes) -> None:
+        def _raw(self, status: int, body: bytes, headers: Mapping[str, str] | None = None) -> bool:
+            """Whether the whole reply was sent."""
+            self._let_go()
             try:
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))
+                for name, value in (headers or {}).items():
+                    self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(body)
+                self.wfile.flush()
             except OSError:  # the client gave up (a timeout on its side): nothing left to tell it
                 self.close_connection = True
+                return False
+            return True
 
     return Handler
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 WORKER = Path(__file__).with_name("resume_worker.py")
+ROOT = WORKER.parents[2]
 CONDITION = "rag_baseline_tiny"
 QUESTIONS = 8
 
@@ -23,8 +25,13 @@ class Run:
     def __init__(self, tmp: Path, configs: Path, cache: Path, tag: str, condition: str = CONDITION) -> None:
         self.out, self.log = tmp / f"{tag}.json", tmp / f"{tag}.log"
         args = [str(configs), str(cache), str(tmp / "reports"), tag, condition, str(self.out), str(QUESTIONS)]
+        # The script's folder, not the checkout, heads the worker's sys.path: name the checkout, or an editable install
+        # of another checkout (a git worktree's main tree) would be the harness under test.
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
         with open(self.log, "wb") as log:
-            self.proc = subprocess.Popen([sys.executable, str(WORKER), *args], stdout=log, stderr=subprocess.STDOUT)
+            self.proc = subprocess.Popen(
+                [sys.executable, str(WORKER), *args], stdout=log, stderr=subprocess.STDOUT, env=env
+            )
         Run.started.append(self.proc)
 
     @classmethod

@@ -153,7 +153,12 @@ def test_a_server_that_crashes_mid_run_fails_the_condition_and_keeps_the_answers
     monkeypatch.setenv("OPENAI_API_KEY", PLANTED_KEY)
     proc, host = _start_server(tmp_path / "1", *["ok"] * 5, "crash")
     processes.append(proc)
-    cond = load_matrix(write_configs(tmp_path / "configs", tiny_dataset, host=host)).condition("remote_openai")
+    configs = write_configs(tmp_path / "configs", tiny_dataset, host=host)
+    # One request in flight: the crash then comes after exactly five answers (with more, a reply still being written
+    # when the server dies is lost too, and the count of failures would depend on timing).
+    pinned = (configs / "remote_openai.yaml").read_text().replace("timeout_s: 1.0}", "timeout_s: 1.0, concurrency: 1}")
+    (configs / "remote_openai.yaml").write_text(pinned)
+    cond = load_matrix(configs).condition("remote_openai")
     opts = RunOptions(cache_dir=tmp_path / "c", reports_dir=tmp_path / "r", run_id="crashed")
     with pytest.raises(HarnessError) as info:
         run_condition(cond, opts)

@@ -43,8 +43,10 @@ def _planted_key(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", PLANTED_KEY)
 
 
-def _backend(provider: str, server: FaultInjectingServer, *, retries: int = 3, timeout_s: float = 0.5) -> Backend:
-    generation = GenerationConfig(max_retries=retries, backoff_s=0.01, timeout_s=timeout_s)
+def _backend(
+    provider: str, server: FaultInjectingServer, *, retries: int = 3, timeout_s: float = 0.5, concurrency: int = 4
+) -> Backend:
+    generation = GenerationConfig(max_retries=retries, backoff_s=0.01, timeout_s=timeout_s, concurrency=concurrency)
     if provider == "openai":
         spec = ModelSpec(provider="openai", name="fault-model", host=server.openai_url, api_key_env="OPENAI_API_KEY")
         return OpenAIBackend(spec, generation)
@@ -88,7 +90,8 @@ def test_a_persistent_fault_is_an_error_naming_its_cause_and_the_batch_goes_on(
 @pytest.mark.parametrize("provider", PROVIDERS)
 def test_cut_off_and_empty_outputs_are_answers_not_errors(fault_server: FaultInjectingServer, provider: str) -> None:
     fault_server.script("truncated", "empty_output")
-    backend = _backend(provider, fault_server)
+    # The script is served in arrival order: one request in flight makes that the request order.
+    backend = _backend(provider, fault_server, concurrency=1)
     cut, empty = backend.generate([_request(FOUNDED), _request(FOUNDED)])
     backend.close()
     assert (cut.error, cut.finish_reason, cut.text) == (None, "length", "1200")

@@ -31,7 +31,17 @@ SECTIONS = ("model", "retrieval", "generation", "data", "gate", "scoring", "adap
 FIELDS = {
     "model": ("provider", "name", "quantization", "host", "api_key_env", "context_length", "trust_remote_code"),
     "retrieval": ("mode", "chunk_size", "chunk_overlap", "top_k", "embed_batch_size"),
-    "generation": ("max_tokens", "temperature", "top_p", "seed", "batch_size", "stop", "timeout_s", "max_retries"),
+    "generation": (
+        "max_tokens",
+        "temperature",
+        "top_p",
+        "seed",
+        "batch_size",
+        "stop",
+        "timeout_s",
+        "max_retries",
+        "concurrency",
+    ),
     "data": ("ratios", "split_seed", "near_duplicate_threshold", "max_test_questions"),
     "gate": ("max_error_rate", "alpha", "min_citation_grounding", "latency_p95_budget_s"),
     "scoring": ("substantive_min_words", "bootstrap_resamples", "confidence", "refusal_patterns"),

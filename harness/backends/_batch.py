@@ -16,7 +16,10 @@ from harness.backends._retry import RetryPolicy
 from harness.backends._types import Generation, GenerationRequest, Message
 from harness.errors import OutOfMemory
 
-__all__ = ["OOM_REMEDY", "Completion", "chat_messages", "failed", "finish_reason", "generate_each", "out_of_memory"]
+__all__ = [
+    "OOM_REMEDY", "Completion", "answer_one", "chat_messages", "failed", "finish_reason", "generate_each",
+    "out_of_memory", "timed",
+]  # fmt: skip
 
 OOM_REMEDY = (
     "lower generation.batch_size, model.context_length or generation.max_tokens, "
@@ -46,16 +49,17 @@ def generate_each(
 
     ``retry`` (default: one attempt) retries transient faults; latency is that of the attempt that succeeded.
     """
-    policy = retry or RetryPolicy()
-    return [_generate_one(request, complete, explain, policy) for request in requests]
+    return [answer_one(request, complete, explain, retry) for request in requests]
 
 
-def _generate_one(
+def answer_one(
     request: GenerationRequest,
     complete: Callable[[GenerationRequest], Completion],
     explain: Callable[[BaseException], str],
-    policy: RetryPolicy,
+    retry: RetryPolicy | None = None,
 ) -> Generation:
+    """One request, timed, retried by ``retry`` and turned into an error record when it fails (see the module)."""
+    policy = retry or RetryPolicy()
     attempts = 0
 
     def attempt() -> tuple[Completion, float]:
@@ -72,6 +76,11 @@ def _generate_one(
             what = f"out of memory while answering qid={request.qid} ({_first_line(exc)})"
             raise OutOfMemory(f"{what}; {OOM_REMEDY}") from exc
         return failed(request, time.perf_counter() - start, explain(exc))
+    return timed(request, done, latency, attempts)
+
+
+def timed(request: GenerationRequest, done: Completion, latency: float, attempts: int = 1) -> Generation:
+    """The record of a completion that took ``latency`` seconds (of its last attempt)."""
     rate = done.completion_tokens / latency if latency > 0 else 0.0
     extra = {"tokens_per_s": round(rate, 3), **done.extra}
     if attempts > 1:

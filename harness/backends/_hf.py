@@ -1,23 +1,28 @@
 """transformers backend: a causal LM from a local directory (or a hub id, for users with network).
 
-Greedy ``generate`` at temperature 0 with the tokenizer's own chat template. Weights load as
-safetensors only; remote code runs only when the spec says ``trust_remote_code: true``.
+Greedy ``generate`` at temperature 0 with the tokenizer's own chat template, ``generation.batch_size`` prompts
+per call (left padding and an attention mask, see ``_hf_batch``). Weights load as safetensors only; remote code
+runs only when the spec says ``trust_remote_code: true``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import re
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from harness.backends._batch import OOM_REMEDY, Completion, chat_messages, generate_each, out_of_memory
+from harness.backends._batch import OOM_REMEDY, Completion, answer_one, chat_messages, out_of_memory, timed
 from harness.backends._deps import check_installed, package_version, require
 from harness.backends._gpu import gpu_unavailable
+from harness.backends._hf_batch import batchable, left_padded, row_tokens
 from harness.backends._net import tcp_error
-from harness.backends._types import Generation, GenerationRequest
+from harness.backends._pool import in_request_order
+from harness.backends._types import Completed, Generation, GenerationRequest
 from harness.cache import check_safetensors, sha256_file_memo
 from harness.config import GenerationConfig, ModelSpec
 from harness.errors import BackendError, ModelUnavailable, OutOfMemory
@@ -53,7 +58,7 @@ def check(spec: ModelSpec, *, model_path: Path | None = None) -> None:
 
 
 def create(spec: ModelSpec, generation: GenerationConfig, *, model_path: Path | None = None) -> HFBackend:
-    return HFBackend(spec, model_source(spec, model_path))
+    return HFBackend(spec, model_source(spec, model_path), batch_size=generation.batch_size)
 
 
 def _check_local(path: Path) -> None:
@@ -78,11 +83,12 @@ def _check_hub(repo_id: str) -> None:
 
 
 class HFBackend:
-    """One model and tokenizer in memory; requests run one at a time (latency is per request)."""
+    """One model and tokenizer in memory; greedy requests run ``batch_size`` per ``generate`` call (each one's
+    latency is then its batch's), others one at a time."""
 
-    def __init__(self, spec: ModelSpec, source: Path | str) -> None:
+    def __init__(self, spec: ModelSpec, source: Path | str, *, batch_size: int = 1) -> None:
         transformers, self._torch = require("transformers"), require("torch")
-        self._spec, self._source = spec, source
+        self._spec, self._source, self._batch_size = spec, source, batch_size
         self._device = "cuda" if self._torch.cuda.is_available() else "cpu"
         _check_weights(source)  # before anything maps a file: a truncated one fails here, by name
         self._tokenizer: Any = _load_tokenizer(transformers, spec, source)
@@ -91,9 +97,62 @@ class HFBackend:
         self._transformers = transformers
 
     def generate(self, requests: Sequence[GenerationRequest]) -> list[Generation]:
+        return in_request_order(len(requests), self.stream(requests))
+
+    def stream(self, requests: Sequence[GenerationRequest]) -> Iterator[Completed]:
+        """Each batch's answers as soon as its ``generate`` call returns."""
         if self._model is None:
             raise BackendError(f"hf backend for {self._source} is closed; create a new one")
-        return generate_each(requests, self._complete, self._explain)
+        return self._batches(requests)
+
+    def _batches(self, requests: Sequence[GenerationRequest]) -> Iterator[Completed]:
+        for start in range(0, len(requests), self._batch_size):
+            chunk = requests[start : start + self._batch_size]
+            for offset, gen in enumerate(self._answer_chunk(chunk)):
+                yield Completed(index=start + offset, generation=gen)
+
+    def _answer_chunk(self, chunk: Sequence[GenerationRequest]) -> list[Generation]:
+        """One ``generate`` call for the chunk when it can be batched; one per request otherwise, or when the batch
+        failed (so an error stays with its own question). Out of memory stops the run, naming batch_size."""
+        if batchable(chunk):
+            try:
+                return self._generate_batch(chunk)
+            except ContextOverflow:
+                pass  # the one-at-a-time path records the overflow against its question
+            except Exception as exc:
+                if out_of_memory(exc):
+                    what = f"out of memory answering a batch of {len(chunk)} from qid={chunk[0].qid}"
+                    raise OutOfMemory(f"{what}; {OOM_REMEDY}") from exc
+        return [answer_one(r, self._complete, self._explain) for r in chunk]
+
+    def _generate_batch(self, chunk: Sequence[GenerationRequest]) -> list[Generation]:
+        begin = time.perf_counter()
+        prompts = [self._prompt_ids(r) for r in chunk]
+        for request, prompt in zip(chunk, prompts, strict=True):
+            self._check_fits(len(prompt), request.max_tokens)
+        pad = self._base_config["pad_token_id"]
+        ids, mask = left_padded(self._torch, prompts, pad, self._device)
+        budget = max(r.max_tokens for r in chunk)
+        with self._torch.inference_mode():
+            output = self._model.generate(input_ids=ids, attention_mask=mask, generation_config=self._decoding(
+                dataclasses.replace(chunk[0], max_tokens=budget)))  # fmt: skip
+        latency = time.perf_counter() - begin
+        width, eos = ids.shape[1], self._eos_ids()
+        rows = [row_tokens(output[n, width:].tolist(), eos, r.max_tokens) for n, r in enumerate(chunk)]
+        done = [self._completion(r, row, len(p)) for r, row, p in zip(chunk, rows, prompts, strict=True)]
+        return [timed(r, dataclasses.replace(d, extra={**d.extra, "batch": len(chunk)}), latency)
+                for r, d in zip(chunk, done, strict=True)]  # fmt: skip
+
+    def _prompt_ids(self, request: GenerationRequest) -> list[int]:
+        ids = self._tokenizer.apply_chat_template(
+            chat_messages(request.messages), add_generation_prompt=True, tokenize=True, return_dict=True,
+            **request.template_kwargs(),
+        )["input_ids"]  # fmt: skip
+        return [int(t) for t in ids]
+
+    def _eos_ids(self) -> set[int]:
+        eos = self._base_config["eos_token_id"]
+        return set(eos) if isinstance(eos, list) else {eos}
 
     def describe(self) -> Mapping[str, object]:
         return {
@@ -154,8 +213,7 @@ class HFBackend:
 
     def _completion(self, request: GenerationRequest, new_tokens: list[int], n_prompt: int) -> Completion:
         text, stopped = _cut_at_stop(self._tokenizer.decode(new_tokens, skip_special_tokens=True), request.stop)
-        eos = self._base_config["eos_token_id"]
-        ended = bool(new_tokens) and new_tokens[-1] in (eos if isinstance(eos, list) else [eos])
+        ended = bool(new_tokens) and new_tokens[-1] in self._eos_ids()
         hit_limit = len(new_tokens) >= request.max_tokens and not ended and not stopped
         extra = {"json_output": "not enforced by the hf backend"} if request.json_output else {}
         return Completion(

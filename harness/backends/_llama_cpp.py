@@ -17,17 +17,17 @@ Two things make it faster than a plain loop on the same hardware, without changi
 from __future__ import annotations
 
 import queue
-from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from harness.backends._batch import OOM_REMEDY, Completion, chat_messages, finish_reason, generate_each
+from harness.backends._batch import OOM_REMEDY, Completion, answer_one, chat_messages, finish_reason
 from harness.backends._deps import check_installed, require
 from harness.backends._embedded import EMBEDDED_NAME, gguf_path
 from harness.backends._gpu import gpu_unavailable
+from harness.backends._pool import answer_concurrently, in_request_order
 from harness.backends._threads import thread_budget
-from harness.backends._types import Generation, GenerationRequest
+from harness.backends._types import Completed, Generation, GenerationRequest
 from harness.cache import sha256_file_memo
 from harness.config import GenerationConfig, ModelSpec
 from harness.errors import BackendError, ModelUnavailable, OutOfMemory
@@ -85,13 +85,12 @@ class LlamaCppBackend:
 
     def generate(self, requests: Sequence[GenerationRequest]) -> list[Generation]:
         """Answers in request order; with several instances, each takes the next waiting request."""
+        return in_request_order(len(requests), self.stream(requests))
+
+    def stream(self, requests: Sequence[GenerationRequest]) -> Iterator[Completed]:
+        """Each answer as it completes, one per model instance at a time."""
         self._loaded()
-        workers = min(len(self._llms), len(requests))
-        if workers <= 1:
-            return generate_each(requests, self._complete, self._explain)
-        with ThreadPoolExecutor(workers, thread_name_prefix="llama-cpp") as pool:
-            done = pool.map(lambda r: generate_each([r], self._complete, self._explain)[0], requests)
-            return list(done)
+        return answer_concurrently(requests, self._answer, len(self._llms))
 
     def describe(self) -> Mapping[str, object]:
         return {
@@ -109,6 +108,9 @@ class LlamaCppBackend:
         llms, self._llms, self._llm = self._llms, [], None
         for llm in llms:
             llm.close()
+
+    def _answer(self, request: GenerationRequest) -> Generation:
+        return answer_one(request, self._complete, self._explain)
 
     def _complete(self, request: GenerationRequest) -> Completion:
         self._loaded()

@@ -1,19 +1,24 @@
-"""Ollama backend: a model tag served by an Ollama server, through the ``ollama`` client."""
+"""Ollama backend: a model tag served by an Ollama server, through the ``ollama`` client.
+
+Up to ``generation.concurrency`` requests are in flight at once (see ``_pool``); the server answers that many
+together only when ``OLLAMA_NUM_PARALLEL`` allows it, and queues the rest.
+"""
 
 from __future__ import annotations
 
 import json
 import os
 import urllib.request
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from harness.backends._batch import Completion, chat_messages, finish_reason, generate_each
+from harness.backends._batch import Completion, answer_one, chat_messages, finish_reason
 from harness.backends._deps import check_installed, package_version, require
 from harness.backends._net import PROBE_TIMEOUT_S, normalize_url
+from harness.backends._pool import answer_concurrently, in_request_order
 from harness.backends._retry import GaveUp, MalformedResponse, RetryPolicy, remedy
-from harness.backends._types import Generation, GenerationRequest
+from harness.backends._types import Completed, Generation, GenerationRequest
 from harness.config import GenerationConfig, ModelSpec
 from harness.errors import BackendError, ConfigError, ModelUnavailable
 
@@ -71,12 +76,17 @@ class OllamaBackend:
         self._client: Any = ollama.Client(host=self._host, timeout=generation.timeout_s)
         self._timeout_s = generation.timeout_s
         self._retry = RetryPolicy.from_config(generation)
+        self._concurrency = generation.concurrency
         self._version = package_version("ollama")
 
     def generate(self, requests: Sequence[GenerationRequest]) -> list[Generation]:
+        return in_request_order(len(requests), self.stream(requests))
+
+    def stream(self, requests: Sequence[GenerationRequest]) -> Iterator[Completed]:
+        """Each answer as it completes, ``generation.concurrency`` requests in flight."""
         if self._client is None:
             raise BackendError(f"ollama backend for {self._spec.name} is closed; create a new one")
-        return generate_each(requests, self._complete, self._explain, self._retry)
+        return answer_concurrently(requests, self._answer, self._concurrency)
 
     def describe(self) -> Mapping[str, object]:
         record = self._model_record()
@@ -94,6 +104,9 @@ class OllamaBackend:
 
     def close(self) -> None:
         self._client = None
+
+    def _answer(self, request: GenerationRequest) -> Generation:
+        return answer_one(request, self._complete, self._explain, self._retry)
 
     def _complete(self, request: GenerationRequest) -> Completion:
         response = self._client.chat(

@@ -1,21 +1,24 @@
 """OpenAI-compatible backend: the OpenAI API or any local server speaking it (llama.cpp server, vLLM).
 
-The API key is read from the env var the config names and never appears in describe(), errors or logs.
+Up to ``generation.concurrency`` requests are in flight at once (see ``_pool``), each retried on its own.
+The API key is read from the env var the config names and never appears in describe(), errors, logs or answers.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from harness.backends._batch import Completion, chat_messages, finish_reason, generate_each
+from harness.backends._batch import Completion, answer_one, chat_messages, finish_reason
 from harness.backends._deps import check_installed, package_version, require
 from harness.backends._net import tcp_error
+from harness.backends._pool import answer_concurrently, in_request_order
 from harness.backends._redact import redact
 from harness.backends._retry import GaveUp, MalformedResponse, RetryPolicy, remedy
-from harness.backends._types import Generation, GenerationRequest
+from harness.backends._types import Completed, Generation, GenerationRequest
 from harness.config import GenerationConfig, ModelSpec
 from harness.errors import BackendError, ConfigError, ModelUnavailable
 
@@ -69,15 +72,20 @@ class OpenAIBackend:
         env = api_key_env(spec)
         self._spec, self._url, self._timeout_s = spec, base_url(spec), generation.timeout_s
         self._retry = RetryPolicy.from_config(generation)
+        self._concurrency = generation.concurrency
         self._key = os.environ.get(env) if env else None
         self._client: Any = openai.OpenAI(
             base_url=self._url, api_key=self._key or _LOCAL_KEY, timeout=generation.timeout_s, max_retries=0
         )
 
     def generate(self, requests: Sequence[GenerationRequest]) -> list[Generation]:
+        return in_request_order(len(requests), self.stream(requests))
+
+    def stream(self, requests: Sequence[GenerationRequest]) -> Iterator[Completed]:
+        """Each answer as it completes, ``generation.concurrency`` requests in flight."""
         if self._client is None:
             raise BackendError(f"openai backend for {self._spec.name} is closed; create a new one")
-        return generate_each(requests, self._complete, self._explain, self._retry)
+        return answer_concurrently(requests, self._answer, self._concurrency)
 
     def describe(self) -> Mapping[str, object]:
         return {
@@ -95,6 +103,9 @@ class OpenAIBackend:
             self._client.close()
             self._client = None
 
+    def _answer(self, request: GenerationRequest) -> Generation:
+        return answer_one(request, self._complete, self._explain, self._retry)
+
     def _complete(self, request: GenerationRequest) -> Completion:
         response = self._client.chat.completions.create(
             model=self._spec.name,
@@ -106,7 +117,9 @@ class OpenAIBackend:
             stop=list(request.stop) or None,
             **_optional_fields(request),
         )
-        return _completion(response)
+        done = _completion(response)
+        # A server (or a proxy) that echoes the Authorization header must not put the key into the journal.
+        return dataclasses.replace(done, text=redact(done.text, [self._key]))
 
     def _explain(self, exc: BaseException) -> str:
         if isinstance(exc, GaveUp):

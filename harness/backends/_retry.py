@@ -3,28 +3,37 @@
 A transient fault (connection refused or reset, a timeout, HTTP 408/425/429/5xx, an empty or malformed
 response body) is retried up to ``generation.max_retries`` times. The wait before retry ``n`` (0-based) is
 ``uniform(0, min(MAX_BACKOFF_S, backoff_s * 2**n))`` ("full jitter"), drawn from a generator seeded by the
-generation seed and the question id, so a rerun waits exactly as long. Any other failure (HTTP 400/401/404,
+generation seed and the question id, so a rerun waits exactly as long; when the server says how long to wait
+(``Retry-After`` or ``retry-after-ms`` on a 429/503), the wait is at least that (at most ``MAX_RETRY_AFTER_S``).
+Any other failure (HTTP 400/401/404,
 a bug) propagates at once. When the attempts run out, :class:`GaveUp` carries the cause and the count,
 e.g. ``HTTP 429 (rate limited) after 4 attempts``.
 """
 
 from __future__ import annotations
 
+import email.utils
 import json
+import math
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal, TypeVar
 
 from harness.config import GenerationConfig
 from harness.errors import BackendError
 
-__all__ = ["MAX_BACKOFF_S", "Fault", "GaveUp", "MalformedResponse", "RetryPolicy", "classify", "remedy"]
+__all__ = [
+    "MAX_BACKOFF_S", "MAX_RETRY_AFTER_S", "Fault", "GaveUp", "MalformedResponse", "RetryPolicy", "classify", "remedy",
+    "retry_after_s",
+]  # fmt: skip
 
 T = TypeVar("T")
 FaultKind = Literal["http", "timeout", "connection", "malformed", "other"]
 MAX_BACKOFF_S = 60.0
+# A server may ask for a longer pause than our own backoff would take, but a broken header must not stall a run.
+MAX_RETRY_AFTER_S = 300.0
 _RETRY_STATUS = frozenset({408, 425, 429})
 _CONNECTION_TYPES = frozenset({"ConnectionError", "APIConnectionError", "TransportError", "ProtocolError"})
 _MALFORMED_TYPES = frozenset({"JSONDecodeError", "APIResponseValidationError", "ValidationError", "MalformedResponse"})
@@ -87,7 +96,7 @@ class RetryPolicy:
                     raise
                 if number == self.attempts:
                     raise GaveUp(fault, number) from exc
-                self.sleep(waits[number - 1])
+                self.sleep(max(waits[number - 1], retry_after_s(exc) or 0.0))
         raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
 
 
@@ -104,6 +113,52 @@ def classify(exc: BaseException) -> Fault:
     if names & _CONNECTION_TYPES:
         return Fault(kind="connection", cause=f"connection failed ({_detail(_root(exc))})", retryable=True)
     return Fault(kind="other", cause=f"{type(exc).__name__}: {exc}", retryable=False)
+
+
+def retry_after_s(exc: BaseException) -> float | None:
+    """Seconds the server asked us to wait (``retry-after-ms``, ``Retry-After`` in seconds or as an HTTP date), found
+    on the response of ``exc`` or of the exceptions behind it (the ollama client re-raises httpx's error, headers
+    lost, with the original as ``__context__``); None when no reply said."""
+    for link in _chain(exc):
+        headers = getattr(getattr(link, "response", None), "headers", None)
+        if headers is not None and (seconds := _header_seconds(headers)) is not None:
+            return min(max(seconds, 0.0), MAX_RETRY_AFTER_S)
+    return None
+
+
+def _header_seconds(headers: object) -> float | None:
+    get = getattr(headers, "get", None)
+    if get is None:
+        return None
+    millis, value = get("retry-after-ms"), get("retry-after")
+    if isinstance(millis, str) and (seconds := _number(millis)) is not None:
+        return seconds / 1000
+    if not isinstance(value, str):
+        return None
+    if (seconds := _number(value)) is not None:
+        return seconds
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):  # neither a number nor a date: as if the server had said nothing
+        return None
+    return when.timestamp() - time.time() if when.tzinfo is not None else None
+
+
+def _number(text: str) -> float | None:
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None  # "nan" parses, and would make sleep() raise
+
+
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    seen: set[int] = set()
+    link: BaseException | None = exc
+    while link is not None and id(link) not in seen:
+        seen.add(id(link))
+        yield link
+        link = link.__cause__ or link.__context__
 
 
 def remedy(fault: Fault, timeout_s: float) -> str:

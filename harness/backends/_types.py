@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol, runtime_checkable
 
-__all__ = ["Backend", "Generation", "GenerationRequest", "Message"]
+__all__ = ["Backend", "Completed", "Generation", "GenerationRequest", "Message", "StreamingBackend"]
 
 Role = Literal["system", "user", "assistant"]
 
@@ -84,3 +84,19 @@ class Backend(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+@dataclass(frozen=True, kw_only=True)
+class Completed:
+    """One generation handed over as soon as it is done: ``index`` is its request's position in the call."""
+
+    index: int
+    generation: Generation
+
+
+@runtime_checkable
+class StreamingBackend(Backend, Protocol):
+    """A backend that hands over each answer as it completes, so the run journals it at once (a kill then loses
+    only what was in flight). ``generate`` is the same answers in request order."""
+
+    def stream(self, requests: Sequence[GenerationRequest]) -> Iterator[Completed]: ...

@@ -105,6 +105,10 @@ class GenerationConfig:
     # (None: one per core, at most batch_size; always 1 with GPU offload). Answers are the same for any value
     # (conformance checks it), so it is not part of the generation cache key.
     parallel_sequences: int | None = None
+    # OpenAI-compatible and Ollama servers: requests kept in flight at once (each answered, retried and journaled on
+    # its own). Match it to the server's parallel slots (llama-server --parallel, vLLM max_num_seqs,
+    # OLLAMA_NUM_PARALLEL): more only queues at the server. Answers do not depend on it (not in the cache key).
+    concurrency: int = 4
     # Thinking models (Qwen3, DeepSeek-R1 distills). "default": the model does what its template does. "off": the
     # model's own switch turns thinking off, in evaluation and in training samples alike. "on": thinking gets
     # ``thinking_budget`` tokens of its own on top of ``max_tokens`` for the answer. Thinking text is stored apart
@@ -134,6 +138,8 @@ class GenerationConfig:
         if self.parallel_sequences is not None:
             check_min("parallel_sequences", self.parallel_sequences, 1)
             check_at_most("parallel_sequences", self.parallel_sequences, 256)
+        check_min("concurrency", self.concurrency, 1)
+        check_at_most("concurrency", self.concurrency, 256)
 
     @property
     def token_limit(self) -> int:

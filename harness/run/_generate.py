@@ -1,6 +1,8 @@
 """Answer questions through a backend, journaling every generation as it is produced.
 
-A run killed mid-way resumes from the journal: no question is answered twice and none is lost.
+Each answer is appended (and fsynced) the moment the backend hands it over (``completions``: a backend's own
+stream, e.g. a server backend's concurrent requests, else its ``generate`` a batch at a time), so a run killed
+mid-way loses only what was in flight. It resumes from the journal: no question is answered twice and none is lost.
 A journal record is reused only when its request (prompt, settings) is byte-for-byte the same.
 """
 
@@ -13,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
 from pathlib import Path
 
-from harness.backends import Backend, Generation, GenerationRequest, separate_thinking
+from harness.backends import Backend, Generation, GenerationRequest, completions, separate_thinking
 from harness.cache import JsonlJournal
 from harness.errors import HarnessError
 
@@ -57,15 +59,14 @@ def generate_journaled(
         )
     if done:
         progress(f"{label}: {len(done)} of {len(requests)} answers reused from the journal")
-    started, finished = time.monotonic(), 0
-    for start in range(0, len(pending), batch_size):
-        batch = pending[start : start + batch_size]
-        for req, gen in zip(batch, backend.generate(batch), strict=True):
-            if not gen.error:  # an error is reported in this run's records and retried by the next run
-                journal.append({"request_hash": request_hash(req), "generation": _to_json(gen)})
-            done[req.qid] = gen
-        finished += len(batch)
-        progress(_eta(label, finished, len(pending), time.monotonic() - started))
+    started = time.monotonic()
+    for finished, item in enumerate(completions(backend, pending, batch_size), start=1):
+        req, gen = pending[item.index], item.generation
+        if not gen.error:  # an error is reported in this run's records and retried by the next run
+            journal.append({"request_hash": request_hash(req), "generation": _to_json(gen)})
+        done[req.qid] = gen
+        if finished % batch_size == 0 or finished == len(pending):  # a progress line per batch, as before
+            progress(_eta(label, finished, len(pending), time.monotonic() - started))
     # The journal keeps what the engine said; thinking is separated on the way out, for stored answers too.
     return [separate_thinking(done[r.qid]) for r in requests]
 

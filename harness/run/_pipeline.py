@@ -174,7 +174,7 @@ def _generate(
     opts: RunOptions,
 ) -> tuple[list[Generation], dict[str, Any], int]:
     """The answers, the model identity, and how many answers were generated (not read from the journal)."""
-    backend = CountingBackend(_backend(cond, model_path, opts))
+    backend = CountingBackend(_backend(cond, model_path, opts), cond.generation.batch_size)
     try:
         identity = dict(backend.describe())
         journal = journal_path(cache.root, identity, cond.generation)
