@@ -3,8 +3,7 @@
 
 from __future__ import annotations
 
-from harness.gates import MetricChange, RunDiff
-from harness.gates._promotion import cluster_note
+from harness.gates import MetricChange, RunDiff, cluster_note
 
 __all__ = ["diff_lines", "diff_markdown"]
 

@@ -7,8 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from harness.report._mpl import PALETTE, Plot, figure, svg_of
-from harness.results import ConditionEntry
-from harness.tracking._loss import LossPoint, loss_curve
+from harness.results import ConditionEntry, LossPoint, loss_curve
 
 __all__ = ["loss_plots"]
 

@@ -24,6 +24,7 @@ from harness.results._index import (
     worker_index_name,
     write_run_index,
 )
+from harness.results._loss import LOSS_METRICS, LossPoint, loss_curve
 from harness.results._run import RUN_INDEX_FILE, StoredRun, append_note, read_entries, read_run
 from harness.results._schema import SCHEMAS, write_schemas
 from harness.results._versions import CONDITION_SCHEMA_VERSION, RUN_SCHEMA_VERSION
@@ -31,16 +32,19 @@ from harness.results._versions import CONDITION_SCHEMA_VERSION, RUN_SCHEMA_VERSI
 __all__ = [
     "CONDITION_SCHEMA_VERSION",
     "CONTEXT_KEYS",
+    "LOSS_METRICS",
     "RUN_INDEX_FILE",
     "RUN_SCHEMA_VERSION",
     "SCHEMAS",
     "WORKER_INDEX_GLOB",
     "ConditionEntry",
     "ConditionStatus",
+    "LossPoint",
     "RunIndex",
     "RunNote",
     "StoredRun",
     "append_note",
+    "loss_curve",
     "merge_worker_indexes",
     "read_condition",
     "read_entries",

@@ -14,9 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from harness.errors import DataError
-from harness.results import ConditionEntry, RunIndex, read_condition
+from harness.results import ConditionEntry, LossPoint, RunIndex, loss_curve, read_condition
 from harness.tracking._flatten import flatten
-from harness.tracking._loss import LossPoint, loss_curve
 
 __all__ = ["TrackedCondition", "tracked_conditions"]
 
