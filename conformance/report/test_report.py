@@ -80,3 +80,10 @@ def test_report_files_are_readable_as_open_would_leave_them(tmp_path: Path) -> N
     assert {p.name: stat.S_IMODE(p.stat().st_mode) for p in paths.values()} == dict.fromkeys(
         ("results.json", "summary.md", "index.html"), 0o644
     )
+
+
+def test_the_page_names_the_runs_commit_when_the_entries_were_just_computed(tmp_path: Path) -> None:
+    """Entries of a live run carry no provenance of their own (only stored ones do): the run's is shown."""
+    provenance = {"git": {"commit": "abcdef1234567890", "dirty": True}}
+    write_run_report(tmp_path, ENTRIES[:2], {}, group_order=["0p5", "3b"], provenance=provenance)
+    assert "commit abcdef123456 (dirty)" in (tmp_path / "index.html").read_text()

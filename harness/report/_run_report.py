@@ -26,6 +26,7 @@ class _Layout:
     order: tuple[str, ...]  # size groups in run order
     labels: Mapping[str, str]  # size group -> its label (e.g. "Qwen2.5 3B")
     hypothesis: str = ""  # the run's (--bench-hypothesis)
+    provenance: Mapping[str, Any] | None = None  # the run's (git commit, packages), when the entries lack their own
     notes: tuple[RunNote, ...] = ()  # learnings added afterwards (harness note)
 
 
@@ -60,7 +61,7 @@ def write_run_report(
     paths = {"json": run_dir / "results.json", "markdown": run_dir / "summary.md", "html": run_dir / "index.html"}
     atomic_write_text(paths["json"], json.dumps(body, indent=2, sort_keys=True, default=str) + "\n")
     layout = _Layout(order=tuple(group_order), labels=dict(group_labels or {}), hypothesis=hypothesis,
-                     notes=tuple(notes))  # fmt: skip
+                     notes=tuple(notes), provenance=provenance)  # fmt: skip
     groups = study_groups(entries, layout.order)
     atomic_write_text(paths["markdown"], _markdown(run_dir.name, entries, gates, groups, layout))
     atomic_write_text(paths["html"], _html(run_dir.name, entries, gates, groups, layout, statuses or {}))
@@ -130,7 +131,7 @@ def _html(
     means = {key: metric_means(entries, key) for key, _ in BAR_METRICS}
     page = Page(
         run_id=run_id,
-        provenance=_provenance_line(entries),
+        provenance=_provenance_line(entries, layout.provenance),
         verdict=verdict_section(gate_lines(statuses, gates), gates),
         study=study_tables(groups, layout.labels),
         conditions=conditions_table(entries, means),
@@ -143,9 +144,11 @@ def _html(
     return page_html(page)
 
 
-def _provenance_line(entries: Sequence[ConditionEntry]) -> str:
+def _provenance_line(entries: Sequence[ConditionEntry], run: Mapping[str, Any] | None) -> str:
     first = entries[0] if entries else None
-    git = ((first.provenance or {}).get("git") or {}) if first else {}
+    # A condition read back from its files carries its own provenance; one just computed has the run's.
+    stored = (first.provenance if first else None) or run or {}
+    git = stored.get("git") or {}
     commit = str(git.get("commit") or "unknown")[:12] + (" (dirty)" if git.get("dirty") else "")
     dataset = (first.dataset or {}).get("tag") if first else None
     return f"commit {commit} · data set {dataset or 'unknown'} · {len(entries)} condition(s)"
