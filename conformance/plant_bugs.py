@@ -55,7 +55,8 @@ PLANTS = (
           "promotion_gate(self.result_set(baseline), self.result_set(name),",
           "conformance/plugin/test_plugin.py::test_the_session_compares_the_candidate_against_its_baseline"),
     Plant("a run that no longer fails on a leak", "harness/run/_stages.py",
-          "        check_leaks(splits, cond.data.near_duplicate_threshold)\n", "",
+          "        check_leaks(splits, leak.jaccard, embedding=leak.embedding, "
+          "encode=_encoder(cond, leak.embedding))\n", "",
           "conformance/data/test_data_leaks.py::test_a_run_fails_on_a_leaking_data_set"),
     Plant("stratification ignoring the document", "harness/data/_splits.py",
           'return (question.gold_doc_ids[0] if question.gold_doc_ids else "", question.task_type)',

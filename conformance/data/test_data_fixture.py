@@ -16,7 +16,7 @@ def test_test_split_size_and_mix(fixture_dataset: Dataset) -> None:
     assert 250 <= len(splits.test) <= 350
     assert {q.answerable for q in splits.test} == {True, False}
     assert {q.task_type for q in fixture_dataset.questions} == {"grounded", "refusal"}
-    check_leaks(splits, cfg.near_duplicate_threshold)
+    check_leaks(splits, cfg.leak_check.jaccard)
 
 
 def test_licence_and_attribution(fixture_dir: Path) -> None:

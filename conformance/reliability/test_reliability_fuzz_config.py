@@ -42,7 +42,7 @@ FIELDS = {
         "max_retries",
         "concurrency",
     ),
-    "data": ("ratios", "split_seed", "near_duplicate_threshold", "max_test_questions"),
+    "data": ("ratios", "split_seed", "leak_check", "max_test_questions"),
     "gate": ("max_error_rate", "alpha", "min_citation_grounding", "latency_p95_budget_s"),
     "scoring": ("substantive_min_words", "bootstrap_resamples", "confidence", "refusal_patterns"),
     "adaptation": ("method", "rank", "learning_rate", "epochs", "export_quantizations"),
