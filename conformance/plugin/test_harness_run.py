@@ -27,7 +27,9 @@ def _bench() -> BenchRun:
     ("expression", "expected"),
     [
         ("hybrid_3b", ["hybrid_science_3b"]),  # an alias, as pytest -k matches it
-        ("tiny and not role_rag", ["hybrid_tiny", "lora_tiny_ft"]),
+        ("tiny and not role_rag", ["base_tiny", "ft_instruction_rag_tiny", "ft_instruction_tiny", "hybrid_tiny",
+                                   "lora_tiny_ft"]),
+        ("tiny and arm_ft_rag_trained_rag", ["hybrid_tiny"]),  # the arm keyword: not ft_instruction_rag_tiny
         ("ORACLE", ["oracle_tiny"]),  # case-insensitive substrings, as in pytest
     ],
 )
@@ -38,7 +40,9 @@ def test_k_selects_conditions_as_pytest_does(expression: str, expected: list[str
 def test_the_candidates_are_the_selected_conditions_that_promote() -> None:
     """configs/*.yaml with gate.promote: true, written out here; rag_baseline_tiny is the group's baseline."""
     bench = _bench()
-    assert bench.candidates(select(bench, "tiny")) == ["hybrid_tiny", "lora_tiny_ft", "oracle_tiny"]
+    assert bench.candidates(select(bench, "tiny")) == [
+        "ft_instruction_rag_tiny", "ft_instruction_tiny", "hybrid_tiny", "lora_tiny_ft", "oracle_tiny"
+    ]  # fmt: skip
 
 
 def test_a_bad_expression_and_an_empty_selection_are_one_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
