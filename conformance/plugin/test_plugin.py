@@ -35,7 +35,7 @@ def test_every_condition_is_a_parametrized_case_with_its_name(bench_dir: pytest.
 
 def test_k_hybrid_3b_selects_the_3b_hybrid_only(bench_dir: pytest.Pytester) -> None:
     result = bench_dir.runpytest("--collect-only", "-q", "-k", "hybrid_3b")
-    result.stdout.fnmatch_lines(["*[[]hybrid_science_3b[]]*", "*2/40 tests collected*"]  # 20 conditions x 2 tests)
+    result.stdout.fnmatch_lines(["*[[]hybrid_science_3b[]]*", "*2/40 tests collected*"])  # 20 conditions x 2 tests
 
 
 def test_missing_model_skips_with_the_reason_and_the_remedy(bench_dir: pytest.Pytester) -> None:
