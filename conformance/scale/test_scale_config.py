@@ -23,7 +23,10 @@ def _configs(tmp_path: Path, extra: str) -> Path:
     out = tmp_path / "configs"
     shutil.copytree(ROOT / "configs", out)
     text = (ROOT / "configs" / "lora_tiny_ft.yaml").read_text()
-    (out / "lora_tiny_ft.yaml").write_text(text.replace("\nadaptation:\n", f"\nadaptation:\n{extra}", 1))
+    # The shared block by name, plus the fields under test: a condition's own fields override the block's.
+    block = "adaptation: {use: tiny_rag_trained}"
+    assert block in text
+    (out / "lora_tiny_ft.yaml").write_text(text.replace(block, f"adaptation:\n  use: tiny_rag_trained\n{extra}", 1))
     return out
 
 
