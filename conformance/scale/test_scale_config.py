@@ -72,3 +72,19 @@ def test_the_answer_journal_ignores_parallelism_but_not_decoding(tmp_path: Path)
     assert journal_path(tmp_path, IDENTITY, dataclasses.replace(base, parallel_sequences=4)) == same
     assert journal_path(tmp_path, IDENTITY, dataclasses.replace(base, max_tokens=65)) != same
     assert journal_path(tmp_path, {**IDENTITY, "sha256": "cd" * 32}, base) != same
+
+
+def test_an_unknown_shared_adaptation_block_names_the_file_the_field_and_the_blocks(tmp_path: Path) -> None:
+    out = tmp_path / "configs"
+    shutil.copytree(ROOT / "configs", out)
+    path = out / "lora_tiny_ft.yaml"
+    path.write_text(path.read_text().replace("{use: tiny_rag_trained}", "{use: tiny_rag_trainde}"))
+    with pytest.raises(ConfigError, match=r"lora_tiny_ft\.yaml: adaptation\.use='tiny_rag_trainde'.*tiny_rag_trained"):
+        load_matrix(out)
+
+
+def test_conditions_of_one_shared_block_get_equal_adaptations() -> None:
+    matrix = load_matrix(ROOT / "configs")
+    assert matrix.condition("lora_tiny_ft").adaptation == matrix.condition("hybrid_tiny").adaptation
+    assert matrix.condition("ft_instruction_tiny").adaptation.recipe == "instruction"
+    assert matrix.condition("hybrid_tiny").adaptation.recipe == "rag_trained"
