@@ -186,3 +186,12 @@ def test_the_cross_size_table_from_two_size_groups_stored_results(tmp_path: Path
     synergy_row = next(line for line in table.splitlines() if line.startswith("| FT+RAG synergy"))
     assert synergy_row.split("|")[2].strip().startswith("+25.0 pp")  # (7-4) - (1-1) of 12
     assert synergy_row.split("|")[3].strip().startswith("+16.7 pp")  # (9-6) - (3-2) of 12
+
+
+def test_the_judge_pass_rate_averages_the_share_of_repeats_that_passed() -> None:
+    rows = (0.5, 1.0, 0.0, None)  # two of four repeats passed; all; none; not judged
+    records = tuple({"qid": f"q{i}", "crag": 1.0, "judge_pass": v} for i, v in enumerate(rows))
+    entries = [ConditionEntry(**{**_entry("g", arm, [1] * 4).__dict__, "records": records}) for arm in ("base", "rag")]
+    (group,) = study_groups(entries, ["g"])
+    cell = group.cells[("base", "judge_pass")]
+    assert cell.mean == pytest.approx(0.5) and cell.n == 3

@@ -56,8 +56,9 @@ def _passed(r: Mapping[str, Any]) -> float | None:
 
 
 def _judge_pass(r: Mapping[str, Any]) -> float | None:
+    # The share of the judge's repeats that passed the answer (harness.run._judging), not a yes/no.
     v = r.get("judge_pass")
-    return None if v is None else float(bool(v))
+    return float(v) if isinstance(v, (int, float)) else None
 
 
 STUDY_METRICS = (
