@@ -55,7 +55,8 @@ def serving(log_dir: Path, *, parallel: int, ctx_per_slot: int = 2048, threads: 
     """Serve the embedded model with ``parallel`` slots of ``ctx_per_slot`` tokens each; skip when not built."""
     binary = llama_server_binary()
     if binary is None:
-        pytest.skip("llama-server is not built: run `./run setup` (or set HARNESS_LLAMA_SERVER to the binary)")
+        pytest.skip("llama-server is not built: run `HARNESS_BUILD_LLAMA_SERVER=1 ./run setup` (or `./run perf`), "
+                    "or set HARNESS_LLAMA_SERVER to the binary")
     port, log = _free_port(), log_dir / f"llama-server-{parallel}.log"
     command = [str(binary), "--model", str(embedded_gguf_path()), "--host", "127.0.0.1", "--port", str(port),
                "--parallel", str(parallel), "--ctx-size", str(ctx_per_slot * parallel), "--cont-batching",
