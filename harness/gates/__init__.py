@@ -14,7 +14,7 @@ from harness.gates._promotion import (
 )
 from harness.gates._quantization import quantization_gate
 from harness.gates._results import ResultSet
-from harness.gates._run_diff import DIFF_METRICS, MetricChange, RunDiff, diff_runs
+from harness.gates._run_diff import DIFF_METRICS, MetricChange, RunDiff, diff_runs, scoring_of
 
 __all__ = [
     "DIFF_METRICS",
@@ -35,5 +35,6 @@ __all__ = [
     "promotion_comparison",
     "promotion_gate",
     "quantization_gate",
+    "scoring_of",
     "unknown_metric",
 ]

@@ -23,7 +23,7 @@ from harness.gates._results import ResultSet, factuality_comparison
 from harness.results import ConditionEntry, StoredRun
 from harness.stats import Comparison, holm_adjust
 
-__all__ = ["DIFF_METRICS", "MetricChange", "RunDiff", "diff_runs"]
+__all__ = ["DIFF_METRICS", "MetricChange", "RunDiff", "diff_runs", "scoring_of"]
 
 DIFF_METRICS = ("f1", "exact_match", "citation_grounding")
 # The scoring settings the comparison takes from the newer run's condition; the rest of ScoringConfig is about

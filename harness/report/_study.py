@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from harness.config import STUDY_ARMS, ScoringConfig
+from harness.config import STUDY_ARMS
 from harness.results import ConditionEntry
 
 if TYPE_CHECKING:
@@ -114,17 +114,6 @@ class StudyGroup:
     ratio: float | None  # RAG benefit as the ratio of pass rates (the study's "×"), point estimate
 
 
-def _scoring(entry: ConditionEntry) -> ScoringConfig:
-    defaults = ScoringConfig()
-    s = entry.scoring or {}
-    return ScoringConfig(
-        bootstrap_resamples=int(s.get("bootstrap_resamples", defaults.bootstrap_resamples)),
-        confidence=float(s.get("confidence", defaults.confidence)),
-        seed=int(s.get("seed", defaults.seed)),
-        cluster_by="none" if s.get("cluster_by") == "none" else defaults.cluster_by,
-    )
-
-
 def _cell(entry: ConditionEntry, metric: StudyMetric) -> ArmCell | None:
     from harness.report._intervals import mean_interval
 
@@ -140,15 +129,10 @@ def _per_question(entry: ConditionEntry, metric: StudyMetric) -> dict[str, float
     return {str(r["qid"]): None if r.get("error") else metric.value(r) for r in entry.records}
 
 
-def _cluster(r: Mapping[str, Any], key: str) -> str:
-    if key == "none":
-        return str(r["qid"])
-    return "|".join(sorted(r.get("gold_doc_ids") or [])) or f"qid:{r['qid']}"
-
-
 def effect_comparison(effect: Effect, arms: Mapping[str, ConditionEntry], metric: str) -> Comparison | None:
     """The paired contrast of ``effect`` on ``metric`` (in pp for rates), over the questions every arm answered;
     None when an arm is missing or no question is common to all."""
+    from harness.gates import ResultSet, scoring_of
     from harness.stats import compare
 
     needed = (*effect.plus, *effect.minus)
@@ -163,9 +147,9 @@ def effect_comparison(effect: Effect, arms: Mapping[str, ConditionEntry], metric
     plus = [100 * sum(columns[a][q] or 0.0 for a in effect.plus) for q in qids]
     minus = [100 * sum(columns[a][q] or 0.0 for a in effect.minus) for q in qids]
     first = arms[effect.plus[0]]
-    scoring = _scoring(first)
-    records = {str(r["qid"]): r for r in first.records}
-    clusters = [_cluster(records[q], scoring.cluster_by) for q in qids]
+    scoring = scoring_of(first.scoring)
+    labels = ResultSet.from_entry(first).clusters(scoring.cluster_by)  # the gates' clustering
+    clusters = [labels[q] for q in qids]
     return compare(
         minus, plus, metric=metric, binary=False, clusters=clusters, resamples=scoring.bootstrap_resamples,
         confidence=scoring.confidence, seed=scoring.seed,
