@@ -12,10 +12,14 @@ Two things make it faster than a plain loop on the same hardware, without changi
 - **Parallel sequences.** ``generation.parallel_sequences`` model instances (default: one per core, at most
   ``batch_size``) answer different questions at once, each on an equal share of the cores. For a small model on
   few cores this beats one instance on all cores (less thread synchronisation), above all on a shared machine.
+- **Prompts in prefix order.** A batch is answered sorted by prompt (``_prefix_order``), so questions shown the same
+  leading passages run back to back and reuse them; each answer keeps its request's index. Every generation records
+  ``prompt_tokens_evaluated`` (``_llama_eval``), the part of its prompt the cache did not hold.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import queue
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
@@ -25,7 +29,9 @@ from harness.backends._batch import OOM_REMEDY, Completion, answer_one, chat_mes
 from harness.backends._deps import check_installed, require
 from harness.backends._embedded import EMBEDDED_NAME, gguf_path
 from harness.backends._gpu import gpu_unavailable
+from harness.backends._llama_eval import EVALUATED_KEY, PromptEvalCounter
 from harness.backends._pool import answer_concurrently, in_request_order
+from harness.backends._prefix_order import in_prefix_order
 from harness.backends._threads import thread_budget
 from harness.backends._types import Completed, Generation, GenerationRequest
 from harness.cache import sha256_file_memo
@@ -62,12 +68,16 @@ def _missing_file_remedy(spec: ModelSpec, path: Path) -> str:
 
 
 class LlamaCppBackend:
-    """One GGUF model, loaded once per parallel sequence; ``close()`` frees them."""
+    """One GGUF model, loaded once per parallel sequence; ``close()`` frees them.
 
-    def __init__(self, spec: ModelSpec, generation: GenerationConfig, path: Path) -> None:
+    ``prefix_order=False`` answers in request order (the performance benchmark's "before"); answers are the same.
+    """
+
+    def __init__(self, spec: ModelSpec, generation: GenerationConfig, path: Path, *, prefix_order: bool = True) -> None:
         llama_cpp = require("llama_cpp")
         _check_magic(path)
         self._spec, self._path, self._version = spec, path, str(llama_cpp.__version__)
+        self._prefix_order = prefix_order
         cores = thread_budget()
         count = parallel_sequences(spec, generation, cores)
         self._llms: list[Any] = []
@@ -78,6 +88,7 @@ class LlamaCppBackend:
             self.close()
             raise
         self._llm: Any = self._llms[0]
+        self._counters = {id(llm): PromptEvalCounter(llm) for llm in self._llms}
         self._idle: queue.SimpleQueue[Any] = queue.SimpleQueue()
         for llm in self._llms:
             self._idle.put(llm)
@@ -88,8 +99,13 @@ class LlamaCppBackend:
         return in_request_order(len(requests), self.stream(requests))
 
     def stream(self, requests: Sequence[GenerationRequest]) -> Iterator[Completed]:
-        """Each answer as it completes, one per model instance at a time."""
+        """Each answer as it completes (under its index in ``requests``), one per model instance at a time."""
         self._loaded()
+        if not self._prefix_order:
+            return self._concurrently(requests)
+        return in_prefix_order(requests, self._concurrently)
+
+    def _concurrently(self, requests: Sequence[GenerationRequest]) -> Iterator[Completed]:
         return answer_concurrently(requests, self._answer, len(self._llms))
 
     def describe(self) -> Mapping[str, object]:
@@ -115,25 +131,17 @@ class LlamaCppBackend:
     def _complete(self, request: GenerationRequest) -> Completion:
         self._loaded()
         llm = self._idle.get()  # an instance no other thread is using
+        counter = self._counters[id(llm)]
         try:
-            if request.template_kwargs():
-                return _templated_completion(llm, request)
-            response = llm.create_chat_completion(
-                messages=chat_messages(request.messages),
-                temperature=request.temperature,
-                top_p=request.top_p,
-                repeat_penalty=request.repeat_penalty,
-                max_tokens=request.max_tokens,
-                seed=request.seed,
-                stop=list(request.stop),
-                response_format=_response_format(request),
-            )
+            counter.start()
+            done = _templated_completion(llm, request) if request.template_kwargs() else _chat_completion(llm, request)
+            # Read before the instance goes back: another thread may start a completion on it at once.
+            return dataclasses.replace(done, extra={**done.extra, EVALUATED_KEY: counter.evaluated})
         except BaseException:
             llm.reset()  # a failure may leave the cache half-written: the next prompt starts from scratch
             raise
         finally:
             self._idle.put(llm)
-        return _completion(response)
 
     def _explain(self, exc: BaseException) -> str:
         message = f"llama.cpp failed: {type(exc).__name__}: {exc}"
@@ -214,6 +222,20 @@ def _response_format(request: GenerationRequest) -> dict[str, object] | None:
     if request.json_schema is not None:
         return {"type": "json_object", "schema": dict(request.json_schema)}
     return {"type": "json_object"}
+
+
+def _chat_completion(llm: Any, request: GenerationRequest) -> Completion:
+    response = llm.create_chat_completion(
+        messages=chat_messages(request.messages),
+        temperature=request.temperature,
+        top_p=request.top_p,
+        repeat_penalty=request.repeat_penalty,
+        max_tokens=request.max_tokens,
+        seed=request.seed,
+        stop=list(request.stop),
+        response_format=_response_format(request),
+    )
+    return _completion(response)
 
 
 def _templated_completion(llm: Any, request: GenerationRequest) -> Completion:
