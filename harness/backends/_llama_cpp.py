@@ -12,20 +12,24 @@ Two things make it faster than a plain loop on the same hardware, without changi
 - **Parallel sequences.** ``generation.parallel_sequences`` model instances (default: one per core, at most
   ``batch_size``) answer different questions at once, each on an equal share of the cores. For a small model on
   few cores this beats one instance on all cores (less thread synchronisation), above all on a shared machine.
-- **Prompts in prefix order.** A batch is answered sorted by prompt (``_prefix_order``), so questions shown the same
-  leading passages run back to back and reuse them; each answer keeps its request's index. Every generation records
-  ``prompt_tokens_evaluated`` (``_llama_eval``), the part of its prompt the cache did not hold.
+- **Prompts in prefix order.** A batch is answered sorted by prompt (``_prefix_order``), each instance taking a
+  contiguous run of it (``_blocks``), so questions shown the same leading passages run back to back on one instance
+  and reuse them; each answer keeps its request's index. Every generation records ``prompt_tokens_evaluated``
+  (``_llama_eval``), the part of its prompt the cache did not hold.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import queue
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from harness.backends._batch import OOM_REMEDY, Completion, answer_one, chat_messages, finish_reason
+from harness.backends._blocks import answer_in_blocks
 from harness.backends._deps import check_installed, require
 from harness.backends._embedded import EMBEDDED_NAME, gguf_path
 from harness.backends._gpu import gpu_unavailable
@@ -89,24 +93,26 @@ class LlamaCppBackend:
             raise
         self._llm: Any = self._llms[0]
         self._counters = {id(llm): PromptEvalCounter(llm) for llm in self._llms}
+        # An instance answers one prompt at a time, whichever path (idle queue, or a block worker) reaches it.
+        self._locks = {id(llm): threading.Lock() for llm in self._llms}
         self._idle: queue.SimpleQueue[Any] = queue.SimpleQueue()
         for llm in self._llms:
             self._idle.put(llm)
         self._file_type = _file_type_name(llama_cpp, self._llm.metadata.get("general.file_type"))
 
     def generate(self, requests: Sequence[GenerationRequest]) -> list[Generation]:
-        """Answers in request order; with several instances, each takes the next waiting request."""
+        """Answers in request order (whatever order they were computed in)."""
         return in_request_order(len(requests), self.stream(requests))
 
     def stream(self, requests: Sequence[GenerationRequest]) -> Iterator[Completed]:
         """Each answer as it completes (under its index in ``requests``), one per model instance at a time."""
         self._loaded()
         if not self._prefix_order:
-            return self._concurrently(requests)
-        return in_prefix_order(requests, self._concurrently)
+            return answer_concurrently(requests, self._answer, len(self._llms))
+        return in_prefix_order(requests, self._in_blocks)
 
-    def _concurrently(self, requests: Sequence[GenerationRequest]) -> Iterator[Completed]:
-        return answer_concurrently(requests, self._answer, len(self._llms))
+    def _in_blocks(self, requests: Sequence[GenerationRequest]) -> Iterator[Completed]:
+        return answer_in_blocks(requests, self._answer_on, len(self._llms))
 
     def describe(self) -> Mapping[str, object]:
         return {
@@ -126,22 +132,34 @@ class LlamaCppBackend:
             llm.close()
 
     def _answer(self, request: GenerationRequest) -> Generation:
+        """On whichever instance is idle."""
         return answer_one(request, self._complete, self._explain)
+
+    def _answer_on(self, worker: int, request: GenerationRequest) -> Generation:
+        """On instance ``worker``, the one that answered this worker's previous (neighbouring) prompt."""
+        self._loaded()
+        return answer_one(request, functools.partial(self._complete_on, self._llms[worker]), self._explain)
 
     def _complete(self, request: GenerationRequest) -> Completion:
         self._loaded()
-        llm = self._idle.get()  # an instance no other thread is using
-        counter = self._counters[id(llm)]
+        llm = self._idle.get()  # an instance no other request of this stream is using
         try:
-            counter.start()
-            done = _templated_completion(llm, request) if request.template_kwargs() else _chat_completion(llm, request)
-            # Read before the instance goes back: another thread may start a completion on it at once.
-            return dataclasses.replace(done, extra={**done.extra, EVALUATED_KEY: counter.evaluated})
-        except BaseException:
-            llm.reset()  # a failure may leave the cache half-written: the next prompt starts from scratch
-            raise
+            return self._complete_on(llm, request)
         finally:
             self._idle.put(llm)
+
+    def _complete_on(self, llm: Any, request: GenerationRequest) -> Completion:
+        counter = self._counters[id(llm)]
+        with self._locks[id(llm)]:
+            try:
+                counter.start()
+                chat = _templated_completion if request.template_kwargs() else _chat_completion
+                done = chat(llm, request)
+                # Read under the lock: another thread may start a completion on this instance right after.
+                return dataclasses.replace(done, extra={**done.extra, EVALUATED_KEY: counter.evaluated})
+            except BaseException:
+                llm.reset()  # a failure may leave the cache half-written: the next prompt starts from scratch
+                raise
 
     def _explain(self, exc: BaseException) -> str:
         message = f"llama.cpp failed: {type(exc).__name__}: {exc}"
