@@ -43,9 +43,11 @@ class _Work:
     def take(self, worker: int) -> int | None:
         with self._lock:
             own = self._blocks[worker]
+            if self._stopped:
+                return None
             if not own:
                 victim = max(self._blocks, key=len)
-                stolen = [victim.popleft() for _ in range((len(victim) + 1) // 2)]
+                stolen = [victim.pop() for _ in range((len(victim) + 1) // 2)]
                 own.extend(reversed(stolen))
             return own.popleft() if own else None
 
