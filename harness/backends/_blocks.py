@@ -67,7 +67,9 @@ def answer_in_blocks(requests: Sequence[GenerationRequest], answer: Answer, work
     work = _Work(len(requests), workers)
     done: queue.SimpleQueue[Completed | BaseException] = queue.SimpleQueue()
     for worker in range(workers):
-        threading.Thread(target=_run, args=(worker, requests, answer, work, done), daemon=True,
+        # Not daemons: at exit Python waits for the request each is in (as for the pool's threads) rather than
+        # stopping a thread inside the engine while the interpreter frees the model under it.
+        threading.Thread(target=_run, args=(worker, requests, answer, work, done),
                          name=f"harness-block-{worker}").start()  # fmt: skip
     try:
         for _ in range(len(requests)):
