@@ -95,6 +95,7 @@ class LlamaCppBackend:
         self._counters = {id(llm): PromptEvalCounter(llm) for llm in self._llms}
         # An instance answers one prompt at a time, whichever path (idle queue, or a block worker) reaches it.
         self._locks = {id(llm): threading.Lock() for llm in self._llms}
+        self._previous: dict[int, object] = {}  # instance -> the prompt it answered last (see _complete_on)
         self._idle: queue.SimpleQueue[Any] = queue.SimpleQueue()
         for llm in self._llms:
             self._idle.put(llm)
@@ -152,6 +153,12 @@ class LlamaCppBackend:
         counter = self._counters[id(llm)]
         with self._locks[id(llm)]:
             try:
+                # The same prompt again would be answered from a cache holding all of it: llama-cpp-python then
+                # re-evaluates its last token alone, and a one-token batch's numbers differ from the full prompt's
+                # (measured: another greedy answer). Start it afresh instead; prefix order puts duplicates together.
+                if self._previous.get(id(llm)) == (key := _prompt_identity(request)):
+                    llm.reset()
+                self._previous[id(llm)] = key
                 counter.start()
                 chat = _templated_completion if request.template_kwargs() else _chat_completion
                 done = chat(llm, request)
@@ -159,6 +166,7 @@ class LlamaCppBackend:
                 return dataclasses.replace(done, extra={**done.extra, EVALUATED_KEY: counter.evaluated})
             except BaseException:
                 llm.reset()  # a failure may leave the cache half-written: the next prompt starts from scratch
+                self._previous.pop(id(llm), None)
                 raise
 
     def _explain(self, exc: BaseException) -> str:
@@ -240,6 +248,11 @@ def _response_format(request: GenerationRequest) -> dict[str, object] | None:
     if request.json_schema is not None:
         return {"type": "json_object", "schema": dict(request.json_schema)}
     return {"type": "json_object"}
+
+
+def _prompt_identity(request: GenerationRequest) -> object:
+    """What the rendered prompt depends on: the messages and the template's extra variables."""
+    return request.messages, tuple(sorted(request.template_kwargs().items()))
 
 
 def _chat_completion(llm: Any, request: GenerationRequest) -> Completion:
