@@ -50,6 +50,8 @@ def measure(questions: int, concurrency: int, work: Path) -> dict[str, object]:
         for level in (1, concurrency):
             generation = dataclasses.replace(cond.generation, concurrency=level, max_retries=0)
             seconds[level], answers[level] = _timed(served.url, generation, requests)
+            # As it goes: a run cut short by its time limit still says what it measured.
+            print(f"concurrency {level}: {len(requests)} answers in {seconds[level]:.1f} s", flush=True)
     pairs = zip(answers[1], answers[concurrency], strict=True)
     return {
         "questions": len(requests),
