@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from benchmarks.perf._perf import ROOT, skip_under_xdist
-from harness.config import Condition, load_matrix
+from benchmarks.perf._perf import skip_under_xdist
+from benchmarks.perf._prompts import tiny_rag_condition
+from harness.config import Condition
 from harness.run import ConditionResult, RunOptions, run_condition
 
 
@@ -26,8 +26,7 @@ def perf_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def baseline() -> Condition:
     """rag_baseline_tiny as shipped (SmolLM2-135M Q4_1 + MiniLM + FAISS over the SQuAD 2.0 fixture)."""
-    cond = load_matrix(ROOT / "configs").condition("rag_baseline_tiny")
-    return dataclasses.replace(cond, data=dataclasses.replace(cond.data, dataset=str(ROOT / cond.data.dataset)))
+    return tiny_rag_condition()
 
 
 @pytest.fixture(scope="session")

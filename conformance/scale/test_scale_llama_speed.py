@@ -14,7 +14,7 @@ import pytest
 from conformance.scale._fixture_prompts import fixture_requests
 from harness.backends import GenerationRequest, create_backend, embedded_gguf_path
 from harness.backends._batch import chat_messages
-from harness.backends._llama_cpp import parallel_sequences
+from harness.backends._llama_cpp import LlamaCppBackend, parallel_sequences
 from harness.config import GenerationConfig, ModelSpec
 
 pytestmark = pytest.mark.slow
@@ -55,6 +55,15 @@ def test_prefix_reuse_and_parallel_sequences_give_the_answers_of_a_fresh_cache(
         assert [g.text for g in sequential.generate(requests[::-1])] == reference[::-1]
     finally:
         sequential.close()
+    # The backend sorts each batch by prompt, so both calls above ran in one order; in request order, in two orders:
+    unsorted = LlamaCppBackend(
+        EMBEDDED, GenerationConfig(parallel_sequences=1), embedded_gguf_path(), prefix_order=False
+    )
+    try:
+        assert [g.text for g in unsorted.generate(requests)] == reference
+        assert [g.text for g in unsorted.generate(requests[::-1])] == reference[::-1]
+    finally:
+        unsorted.close()
     parallel = create_backend(EMBEDDED, GenerationConfig(parallel_sequences=2))
     try:
         out = parallel.generate(requests)
@@ -93,7 +102,8 @@ def test_a_failed_request_leaves_the_next_answer_unchanged(tmp_path: Path, reque
     backend = create_backend(small, GenerationConfig(parallel_sequences=1))
     try:
         first = backend.generate([requests[0]])[0]
-        out = backend.generate([too_long, requests[0]])
+        # One call each: in one batch the backend's prefix order would answer the failing prompt last.
+        out = [backend.generate([too_long])[0], backend.generate([requests[0]])[0]]
     finally:
         backend.close()
     assert out[0].error is not None and out[1].text == first.text

@@ -61,6 +61,10 @@ def test_a_sharded_run_and_an_in_process_run_share_the_answer_journal(ray_local:
                       reports_dir=tmp_path / "reports", run_id="sharded", max_questions=3, ray_shards=2)  # fmt: skip
     sharded = run_condition(cond, opts)
     local = run_condition(cond, dataclasses.replace(opts, run_id="local", ray_shards=None))
-    assert sharded.context["generations"] == {"generated": 3, "reused": 0}
-    assert local.context["generations"] == {"generated": 0, "reused": 3}
+    tokens = sharded.context["generations"]["prompt_tokens"]
+    assert sharded.context["generations"] == {"generated": 3, "reused": 0, "prompt_tokens": tokens}
+    assert 0 < tokens["evaluated"] <= tokens["submitted"]  # the actors' answers carry their engines' counts
+    assert local.context["generations"] == {
+        "generated": 0, "reused": 3, "prompt_tokens": {"submitted": 0, "evaluated": 0},
+    }  # fmt: skip
     assert local.records == sharded.records

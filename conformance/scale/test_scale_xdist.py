@@ -38,4 +38,6 @@ def test_two_workers_run_two_conditions_into_one_report(pytester: pytest.Pyteste
     again.assert_outcomes(passed=4, skipped=2)
     rerun = (reports / "latest").resolve()
     for name in ("base_tiny", "rag_baseline_tiny"):
-        assert json.loads((rerun / name / "result.json").read_text())["generations"] == {"generated": 0, "reused": 2}
+        assert json.loads((rerun / name / "result.json").read_text())["generations"] == {
+            "generated": 0, "reused": 2, "prompt_tokens": {"submitted": 0, "evaluated": 0},
+        }  # fmt: skip

@@ -4,6 +4,7 @@ Importing this package is cheap: engines are imported by the factory that needs 
 """
 
 from harness.backends._embedded import EMBEDDED_NAME, embedded_gguf_path
+from harness.backends._llama_eval import EVALUATED_KEY
 from harness.backends._ollama import ollama_host
 from harness.backends._pool import completions, in_request_order
 from harness.backends._redact import redact
@@ -16,6 +17,7 @@ __all__ = [
     "AVAILABILITY_CHECKS",
     "BACKENDS",
     "EMBEDDED_NAME",
+    "EVALUATED_KEY",
     "Backend",
     "Completed",
     "Generation",

@@ -12,20 +12,30 @@ Two things make it faster than a plain loop on the same hardware, without changi
 - **Parallel sequences.** ``generation.parallel_sequences`` model instances (default: one per core, at most
   ``batch_size``) answer different questions at once, each on an equal share of the cores. For a small model on
   few cores this beats one instance on all cores (less thread synchronisation), above all on a shared machine.
+- **Prompts in prefix order.** A batch is answered sorted by prompt (``_prefix_order``), each instance taking a
+  contiguous run of it (``_blocks``), so questions shown the same leading passages run back to back on one instance
+  and reuse them; each answer keeps its request's index. Every generation records ``prompt_tokens_evaluated``
+  (``_llama_eval``), the part of its prompt the cache did not hold.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import queue
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from harness.backends._batch import OOM_REMEDY, Completion, answer_one, chat_messages, finish_reason
+from harness.backends._blocks import answer_in_blocks
 from harness.backends._deps import check_installed, require
 from harness.backends._embedded import EMBEDDED_NAME, gguf_path
 from harness.backends._gpu import gpu_unavailable
+from harness.backends._llama_eval import EVALUATED_KEY, PromptEvalCounter
 from harness.backends._pool import answer_concurrently, in_request_order
+from harness.backends._prefix_order import in_prefix_order
 from harness.backends._threads import thread_budget
 from harness.backends._types import Completed, Generation, GenerationRequest
 from harness.cache import sha256_file_memo
@@ -62,12 +72,16 @@ def _missing_file_remedy(spec: ModelSpec, path: Path) -> str:
 
 
 class LlamaCppBackend:
-    """One GGUF model, loaded once per parallel sequence; ``close()`` frees them."""
+    """One GGUF model, loaded once per parallel sequence; ``close()`` frees them.
 
-    def __init__(self, spec: ModelSpec, generation: GenerationConfig, path: Path) -> None:
+    ``prefix_order=False`` answers in request order (the performance benchmark's "before"); answers are the same.
+    """
+
+    def __init__(self, spec: ModelSpec, generation: GenerationConfig, path: Path, *, prefix_order: bool = True) -> None:
         llama_cpp = require("llama_cpp")
         _check_magic(path)
         self._spec, self._path, self._version = spec, path, str(llama_cpp.__version__)
+        self._prefix_order = prefix_order
         cores = thread_budget()
         count = parallel_sequences(spec, generation, cores)
         self._llms: list[Any] = []
@@ -78,19 +92,28 @@ class LlamaCppBackend:
             self.close()
             raise
         self._llm: Any = self._llms[0]
+        self._counters = {id(llm): PromptEvalCounter(llm) for llm in self._llms}
+        # An instance answers one prompt at a time, whichever path (idle queue, or a block worker) reaches it.
+        self._locks = {id(llm): threading.Lock() for llm in self._llms}
+        self._previous: dict[int, object] = {}  # instance -> the prompt it answered last (see _complete_on)
         self._idle: queue.SimpleQueue[Any] = queue.SimpleQueue()
         for llm in self._llms:
             self._idle.put(llm)
         self._file_type = _file_type_name(llama_cpp, self._llm.metadata.get("general.file_type"))
 
     def generate(self, requests: Sequence[GenerationRequest]) -> list[Generation]:
-        """Answers in request order; with several instances, each takes the next waiting request."""
+        """Answers in request order (whatever order they were computed in)."""
         return in_request_order(len(requests), self.stream(requests))
 
     def stream(self, requests: Sequence[GenerationRequest]) -> Iterator[Completed]:
-        """Each answer as it completes, one per model instance at a time."""
+        """Each answer as it completes (under its index in ``requests``), one per model instance at a time."""
         self._loaded()
-        return answer_concurrently(requests, self._answer, len(self._llms))
+        if not self._prefix_order:
+            return answer_concurrently(requests, self._answer, len(self._llms))
+        return in_prefix_order(requests, self._in_blocks)
+
+    def _in_blocks(self, requests: Sequence[GenerationRequest]) -> Iterator[Completed]:
+        return answer_in_blocks(requests, self._answer_on, len(self._llms))
 
     def describe(self) -> Mapping[str, object]:
         return {
@@ -110,30 +133,41 @@ class LlamaCppBackend:
             llm.close()
 
     def _answer(self, request: GenerationRequest) -> Generation:
+        """On whichever instance is idle."""
         return answer_one(request, self._complete, self._explain)
+
+    def _answer_on(self, worker: int, request: GenerationRequest) -> Generation:
+        """On instance ``worker``, the one that answered this worker's previous (neighbouring) prompt."""
+        self._loaded()
+        return answer_one(request, functools.partial(self._complete_on, self._llms[worker]), self._explain)
 
     def _complete(self, request: GenerationRequest) -> Completion:
         self._loaded()
-        llm = self._idle.get()  # an instance no other thread is using
+        llm = self._idle.get()  # an instance no other request of this stream is using
         try:
-            if request.template_kwargs():
-                return _templated_completion(llm, request)
-            response = llm.create_chat_completion(
-                messages=chat_messages(request.messages),
-                temperature=request.temperature,
-                top_p=request.top_p,
-                repeat_penalty=request.repeat_penalty,
-                max_tokens=request.max_tokens,
-                seed=request.seed,
-                stop=list(request.stop),
-                response_format=_response_format(request),
-            )
-        except BaseException:
-            llm.reset()  # a failure may leave the cache half-written: the next prompt starts from scratch
-            raise
+            return self._complete_on(llm, request)
         finally:
             self._idle.put(llm)
-        return _completion(response)
+
+    def _complete_on(self, llm: Any, request: GenerationRequest) -> Completion:
+        counter = self._counters[id(llm)]
+        with self._locks[id(llm)]:
+            try:
+                # The same prompt again would be answered from a cache holding all of it: llama-cpp-python then
+                # re-evaluates its last token alone, and a one-token batch's numbers differ from the full prompt's
+                # (measured: another greedy answer). Start it afresh instead; prefix order puts duplicates together.
+                if self._previous.get(id(llm)) == (key := _prompt_identity(request)):
+                    llm.reset()
+                self._previous[id(llm)] = key
+                counter.start()
+                chat = _templated_completion if request.template_kwargs() else _chat_completion
+                done = chat(llm, request)
+                # Read under the lock: another thread may start a completion on this instance right after.
+                return dataclasses.replace(done, extra={**done.extra, EVALUATED_KEY: counter.evaluated})
+            except BaseException:
+                llm.reset()  # a failure may leave the cache half-written: the next prompt starts from scratch
+                self._previous.pop(id(llm), None)
+                raise
 
     def _explain(self, exc: BaseException) -> str:
         message = f"llama.cpp failed: {type(exc).__name__}: {exc}"
@@ -214,6 +248,25 @@ def _response_format(request: GenerationRequest) -> dict[str, object] | None:
     if request.json_schema is not None:
         return {"type": "json_object", "schema": dict(request.json_schema)}
     return {"type": "json_object"}
+
+
+def _prompt_identity(request: GenerationRequest) -> object:
+    """What the rendered prompt depends on: the messages and the template's extra variables."""
+    return request.messages, tuple(sorted(request.template_kwargs().items()))
+
+
+def _chat_completion(llm: Any, request: GenerationRequest) -> Completion:
+    response = llm.create_chat_completion(
+        messages=chat_messages(request.messages),
+        temperature=request.temperature,
+        top_p=request.top_p,
+        repeat_penalty=request.repeat_penalty,
+        max_tokens=request.max_tokens,
+        seed=request.seed,
+        stop=list(request.stop),
+        response_format=_response_format(request),
+    )
+    return _completion(response)
 
 
 def _templated_completion(llm: Any, request: GenerationRequest) -> Completion:

@@ -4,15 +4,18 @@ The journal key is the model's identity plus the decoding settings. Settings tha
 come (``parallel_sequences``, ``concurrency``) are left out, so changing them reuses every stored answer; so are
 settings outside ``generation`` (gates, scoring), which is why changing a gate threshold re-scores without
 generating.
+
+``CountingBackend`` also sums the prompt tokens of the answers it computed: submitted, and evaluated where the engine
+says how many its prefix cache did not hold (llama.cpp, ``prompt_tokens_evaluated``), so a result shows the reuse.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
-from harness.backends import Backend, Completed, Generation, GenerationRequest, completions
+from harness.backends import EVALUATED_KEY, Backend, Completed, Generation, GenerationRequest, completions
 from harness.cache import stage_key
 from harness.config import GenerationConfig
 
@@ -40,14 +43,38 @@ class CountingBackend:
         self.backend = backend
         self.batch_size = batch_size
         self.generated = 0
+        self._submitted = 0
+        self._evaluated: int | None = 0  # None once an answer came from an engine that does not count it
 
     def generate(self, requests: Sequence[GenerationRequest]) -> list[Generation]:
         self.generated += len(requests)
-        return self.backend.generate(requests)
+        gens = self.backend.generate(requests)
+        self._tally(gens)
+        return gens
 
     def stream(self, requests: Sequence[GenerationRequest]) -> Iterator[Completed]:
         self.generated += len(requests)
-        return completions(self.backend, requests, self.batch_size)
+        return self._tallied(completions(self.backend, requests, self.batch_size))
+
+    def prompt_tokens(self) -> dict[str, int | None]:
+        """Prompt tokens of the answers computed here (failures left out): submitted, and evaluated (None: unknown)."""
+        return {"submitted": self._submitted, "evaluated": self._evaluated}
+
+    def _tallied(self, items: Iterator[Completed]) -> Iterator[Completed]:
+        for item in items:
+            self._tally([item.generation])
+            yield item
+
+    def _tally(self, gens: Iterable[Generation]) -> None:
+        for gen in gens:
+            if gen.error:
+                continue
+            self._submitted += gen.prompt_tokens
+            evaluated = gen.extra.get(EVALUATED_KEY)
+            if self._evaluated is None or not isinstance(evaluated, int):
+                self._evaluated = None
+            else:
+                self._evaluated += evaluated
 
     def describe(self) -> Mapping[str, object]:
         return self.backend.describe()

@@ -75,7 +75,7 @@ def run_condition(
         )
         # The oracle answers from the run's own data set: it is its "model file".
         model_path = (opts.dataset or Path(cond.data.dataset)) if cond.model.provider == "oracle" else served.path
-        generations, identity, generated = _generate(cond, requests, model_path, cache, say, opts)
+        generations, identity, computed = _generate(cond, requests, model_path, cache, say, opts)
     with _timed(timings, "scoring"):
         records = tuple(
             build_record(cond, q, p, g, cond.scoring) for q, p, g in zip(questions, shown, generations, strict=True)
@@ -97,7 +97,12 @@ def run_condition(
         "retrieval": index.describe() if index is not None else {"mode": cond.retrieval.mode},
         "adaptation": served.adaptation,
         "timings_s": timings,
-        "generations": {"generated": generated, "reused": len(generations) - generated},
+        "generations": {
+            "generated": computed.generated,
+            "reused": len(generations) - computed.generated,
+            # What this run's answers cost the engine: prompt tokens sent, and those its prefix cache did not hold.
+            "prompt_tokens": computed.prompt_tokens(),
+        },
         # finish_reason "length": the answer hit the cap (the per-answer flag is the record's ``truncated``).
         "max_tokens": {**max_tokens, "truncated": sum(g.truncated for g in generations)},
     }
@@ -172,8 +177,9 @@ def _generate(
     cache: Cache,
     say: Progress,
     opts: RunOptions,
-) -> tuple[list[Generation], dict[str, Any], int]:
-    """The answers, the model identity, and how many answers were generated (not read from the journal)."""
+) -> tuple[list[Generation], dict[str, Any], CountingBackend]:
+    """The answers, the model identity, and the (closed) backend that counted what was generated, not read from the
+    journal."""
     backend = CountingBackend(_backend(cond, model_path, opts), cond.generation.batch_size)
     try:
         identity = dict(backend.describe())
@@ -194,7 +200,7 @@ def _generate(
     finally:
         backend.close()
     _check_error_rate(cond, gens)
-    return gens, identity, backend.generated
+    return gens, identity, backend
 
 
 def _backend(cond: Condition, model_path: Path | None, opts: RunOptions) -> Backend:
