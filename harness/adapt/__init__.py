@@ -15,6 +15,7 @@ from harness.adapt._artifacts import METADATA_FILE, read_metadata, record_evalua
 from harness.adapt._base import BaseModel, resolve_base
 from harness.adapt._cache_key import ADAPT_STAGE, CODE_VERSION, adaptation_key
 from harness.adapt._pipeline import adapt
+from harness.adapt._serve import ServeFiles, serve_files
 from harness.adapt._timing import StageTimer
 from harness.adapt._types import (
     AdaptedModel,
@@ -34,6 +35,7 @@ __all__ = [
     "BaseModel",
     "EpochRecord",
     "Hyperparams",
+    "ServeFiles",
     "StageTimer",
     "TokenStats",
     "TrainOutcome",
@@ -44,5 +46,6 @@ __all__ = [
     "read_metadata",
     "record_evaluation",
     "resolve_base",
+    "serve_files",
     "verify_artifacts",
 ]

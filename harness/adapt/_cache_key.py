@@ -35,6 +35,13 @@ def samples_digest(samples: Sequence[TrainingSample]) -> str:
     return digest.hexdigest()
 
 
+def _trained_fields(condition: Condition) -> dict[str, Any]:
+    """The adaptation block, less how the result is served (one training serves merged files and the LoRA alike)."""
+    fields = dataclasses.asdict(condition.adaptation)
+    del fields["serve"]
+    return fields
+
+
 def adaptation_key(
     condition: Condition,
     splits: Splits,
@@ -51,7 +58,7 @@ def adaptation_key(
         split_seed=splits.seed,
         train_ids=_ids_digest(splits.train),
         val_ids=_ids_digest(splits.val),
-        adaptation=dataclasses.asdict(condition.adaptation),
+        adaptation=_trained_fields(condition),
         chunking=[condition.retrieval.chunk_size, condition.retrieval.chunk_overlap],
         base=base.identity(),
         prompt=PROMPT_VERSION,

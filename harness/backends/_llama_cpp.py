@@ -54,6 +54,8 @@ def check(spec: ModelSpec, *, model_path: Path | None = None) -> None:
     path = gguf_path(spec, model_path)
     if not path.is_file():
         raise ModelUnavailable(f"GGUF file name={path} not found", _missing_file_remedy(spec, path))
+    if spec.lora is not None and not Path(spec.lora).expanduser().is_file():
+        raise ModelUnavailable(f"LoRA GGUF file lora={spec.lora} not found", "fix model.lora, or export the adapter")
     if spec.requires_gpu and not require("llama_cpp").llama_supports_gpu_offload():
         raise gpu_unavailable(
             spec, "this llama-cpp-python build has no GPU offload", f"on a CUDA machine: {_CUDA_REINSTALL}"
@@ -80,6 +82,9 @@ class LlamaCppBackend:
     def __init__(self, spec: ModelSpec, generation: GenerationConfig, path: Path, *, prefix_order: bool = True) -> None:
         llama_cpp = require("llama_cpp")
         _check_magic(path)
+        self._lora = Path(spec.lora).expanduser() if spec.lora is not None else None
+        if self._lora is not None:
+            _check_magic(self._lora)
         self._spec, self._path, self._version = spec, path, str(llama_cpp.__version__)
         self._prefix_order = prefix_order
         cores = thread_budget()
@@ -125,7 +130,14 @@ class LlamaCppBackend:
             "engine": "llama-cpp-python",
             "engine_version": self._version,
             "n_ctx": self._spec.context_length,
+            **self._describe_lora(),
         }
+
+    def _describe_lora(self) -> dict[str, str]:
+        """The applied LoRA is part of the model: its file and hash key the answers' journal."""
+        if self._lora is None:
+            return {}
+        return {"lora_path": str(self._lora.resolve()), "lora_sha256": sha256_file_memo(self._lora)}
 
     def close(self) -> None:
         llms, self._llms, self._llm = self._llms, [], None
@@ -219,6 +231,7 @@ def _load(
             seed=generation.seed,
             n_threads=n_threads or thread_budget(),
             n_gpu_layers=-1 if spec.requires_gpu else 0,
+            lora_path=str(Path(spec.lora).expanduser()) if spec.lora is not None else None,
             verbose=False,
         )
     except MemoryError as exc:

@@ -70,10 +70,16 @@ class ModelSpec:
     trust_remote_code: bool = False
     # Where the condition expects the model to be when the machine lacks it.
     requires_gpu: bool = False
+    # llama_cpp: a GGUF LoRA adapter applied to ``name`` at load (llama.cpp's ``--lora``), kept apart from the
+    # weights, so a quantised base does not quantise the adapter away. ``adaptation.serve: lora`` sets it.
+    lora: str | None = None
 
     def __post_init__(self) -> None:
         if not self.name.strip():
             raise FieldError("name", self.name, "must not be empty")
+        if self.lora is not None and self.provider != "llama_cpp":
+            reason = "only provider llama_cpp applies a LoRA file at load; serve the merged model instead"
+            raise FieldError("lora", self.lora, reason)
         check_min("context_length", self.context_length, 128)
         check_at_most("context_length", self.context_length, 1 << 21)
         if self.api_key_env is not None and not _ENV_NAME.fullmatch(self.api_key_env):
@@ -289,6 +295,12 @@ class AdaptationConfig:
     hyperparameter_policy: Literal["fixed", "by_dataset_size"] = "fixed"
     continual_from: str | None = None
     export_quantizations: tuple[str, ...] = ("F16", "Q8_0", "Q4_K_M")
+    # How llama.cpp serves the adapted model. "merged": the merged model exported at model.quantization. "lora": at
+    # the base GGUF's own quantisation level, the base file with the LoRA GGUF applied at load; other levels (the
+    # quantisation gate's) stay merged exports. Re-quantising a merged low-rank update to 4 bits can round it away
+    # (measured on the embedded Q4_1 base: the merged Q4_1 file answered like the base); kept apart, it survives.
+    # Not part of the adapter's cache key: the same training serves both.
+    serve: Literal["merged", "lora"] = "merged"
     seed: int = 42
 
     def __post_init__(self) -> None:

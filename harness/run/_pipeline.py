@@ -66,6 +66,7 @@ def run_condition(
         index = prepare_index(cond, dataset, cache, say)
     with _timed(timings, "adaptation"):
         served = prepare_model(cond, splits, cache, say)
+        cond = served.with_lora(cond)
     questions = _test_questions(splits.test, cond.data.max_test_questions, opts.max_questions)
     with _timed(timings, "retrieval"):
         shown = _passages(cond, questions, index, dataset, cache)

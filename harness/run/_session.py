@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from harness.config import Matrix, load_matrix
+from harness.config import Condition, Matrix, load_matrix
 from harness.errors import HarnessError, ModelUnavailable, StorageError
 from harness.run._options import RunOptions
 
@@ -135,7 +135,7 @@ class BenchRun:
         reference = self.result_set(name, quantization="F16")
         reference_speed = self.speed_and_size(name, "F16")
         outcomes = []
-        for level in (q for q in cond.adaptation.export_quantizations if q != "F16"):
+        for level in _gated_levels(cond):
             extras = {"level": self.speed_and_size(name, level), "reference": reference_speed}
             outcome = quantization_gate(reference, self.result_set(name, quantization=level), cond.gate, cond.scoring,
                                         extras=extras)  # fmt: skip
@@ -183,8 +183,10 @@ class BenchRun:
     def speed_and_size(self, name: str, quantization: str) -> dict[str, Any]:
         """File size and tokens/s of one exported level, for the side-by-side table."""
         result = self.result(name, quantization=quantization)
-        path = (result.context.get("model") or {}).get("model_path")
-        size = Path(path).stat().st_size if path and Path(path).exists() else None
+        model = result.context.get("model") or {}
+        # A LoRA applied at load is served beside the base file: the deployment is both.
+        files = [Path(p) for p in (model.get("model_path"), model.get("lora_path")) if p]
+        size = sum(p.stat().st_size for p in files) if files and all(p.exists() for p in files) else None
         return {"file_bytes": size, "tokens_per_s": result.summary.get("tokens_per_s")}
 
     def latency_probe(self, name: str, n: int = 8) -> tuple[Callable[[], None], Callable[[], None]]:
@@ -309,6 +311,15 @@ class BenchRun:
             return run_condition(cond, self.options, self.progress, label=label)
         except HarnessError as exc:
             return exc
+
+
+def _gated_levels(cond: Condition) -> list[str]:
+    """The levels compared with F16: every other export, and the condition's own level when it is served as base
+    plus LoRA (``adaptation.serve: lora``), the deployment a merged export of that level would not measure."""
+    levels = [q for q in cond.adaptation.export_quantizations if q != "F16"]
+    if cond.adaptation.serve == "lora" and cond.model.quantization not in levels:
+        levels.append(cond.model.quantization)
+    return levels
 
 
 def _status(outcome: Any) -> ConditionStatus:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -72,23 +73,39 @@ def prepare_index(cond: Condition, dataset: Dataset, cache: Cache, progress: Pro
 
 @dataclass(frozen=True, kw_only=True)
 class ServedModel:
-    """The file (if any) the backend should load, and the adaptation metadata behind it."""
+    """The file (if any) the backend should load, the LoRA file llama.cpp applies to it (``adaptation.serve:
+    lora``), and the adaptation metadata behind them."""
 
     path: Path | None
+    lora: Path | None = None
     adaptation: dict[str, Any] | None = None
+
+    def with_lora(self, cond: Condition) -> Condition:
+        """``cond`` with the LoRA file in its model spec, so every backend built from it (Ray workers, the latency
+        replay) applies it too."""
+        if self.lora is None:
+            return cond
+        return dataclasses.replace(cond, model=dataclasses.replace(cond.model, lora=str(self.lora)))
 
 
 def prepare_model(cond: Condition, splits: Splits, cache: Cache, progress: Progress) -> ServedModel:
     if not cond.adaptation.enabled:
         return ServedModel(path=None)
-    from harness.adapt import adapt
+    from harness.adapt import adapt, serve_files
 
     adapted = adapt(cond, splits, cache.root, progress=progress)
-    path = adapted.serve_path(cond.model.quantization) if cond.model.provider == "llama_cpp" else None
     meta = json.loads(json.dumps(dict(adapted.metadata), default=str))
-    return ServedModel(
-        path=path, adaptation={"artifact_dir": str(adapted.artifact_dir), "reused": adapted.reused, **meta}
-    )
+    adaptation = {"artifact_dir": str(adapted.artifact_dir), "reused": adapted.reused, **meta}
+    if cond.model.provider != "llama_cpp":
+        return ServedModel(path=None, adaptation=adaptation)
+    files = serve_files(adapted, cond.adaptation, cond.model.quantization)
+    if files.lora is not None:
+        progress(f"serving {files.model.name} with the LoRA {files.lora.name} applied at load (adaptation.serve)")
+    return ServedModel(path=files.model, lora=files.lora, adaptation={**adaptation, "served": _served(files)})
+
+
+def _served(files: Any) -> dict[str, Any]:
+    return {"model": str(files.model), "lora": str(files.lora) if files.lora else None}
 
 
 def gold_passages(question: Question, dataset: Dataset) -> list[Passage]:

@@ -20,6 +20,7 @@ from harness.adapt.export._merge import attach_adapter, merge_adapter, save_merg
 from harness.adapt.export._modelfile import (
     FAMILY_TEMPLATES,
     ModelfileSpec,
+    gguf_quantization,
     modelfile_spec,
     read_gguf_fields,
     write_modelfile,
@@ -59,6 +60,7 @@ __all__ = [
     "converters_cache",
     "export_model",
     "find_converters",
+    "gguf_quantization",
     "greedy_llama",
     "greedy_transformers",
     "llama_cpp_version",

@@ -16,7 +16,14 @@ from typing import Any
 
 from harness.errors import CacheError
 
-__all__ = ["FAMILY_TEMPLATES", "ModelfileSpec", "modelfile_spec", "read_gguf_fields", "write_modelfile"]
+__all__ = [
+    "FAMILY_TEMPLATES",
+    "ModelfileSpec",
+    "gguf_quantization",
+    "modelfile_spec",
+    "read_gguf_fields",
+    "write_modelfile",
+]
 
 _CHATML = (
     "{{ if .System }}<|im_start|>system\n{{ .System }}<|im_end|>\n{{ end }}"
@@ -85,6 +92,17 @@ def read_gguf_fields(path: Path, keys: tuple[str, ...] | None = None) -> dict[st
             continue
         values[key] = entry.contents()
     return values
+
+
+def gguf_quantization(path: Path) -> str:
+    """The file's quantisation level as the harness names it (``Q4_1``, ``F16``), from ``general.file_type``."""
+    import gguf
+
+    number = read_gguf_fields(path, ("general.file_type",)).get("general.file_type")
+    try:
+        return gguf.LlamaFileType(int(number)).name.removeprefix("MOSTLY_") if number is not None else "unknown"
+    except ValueError:
+        return "unknown"
 
 
 def modelfile_spec(gguf_path: Path) -> ModelfileSpec:
