@@ -151,3 +151,15 @@ def test_the_quantisation_gate_also_compares_the_served_base_plus_lora_level(lor
     assert _gated_levels(cond) == ["Q4_K_M", "Q8_0"]
     merged = dataclasses.replace(cond, adaptation=dataclasses.replace(adaptation, serve="merged"))
     assert _gated_levels(merged) == ["Q4_K_M"]
+
+
+def test_the_condition_report_names_the_lora_beside_the_model_file(lora_condition: Condition) -> None:
+    from harness.run._write import _markdown
+
+    data = {"dataset": {"tag": "toy", "content_hash": "0" * 64}, "splits": {"seed": 7}}
+    served = {"model_path": "/m/base.Q8_0.gguf", "lora_path": "/m/adapter.lora.gguf"}
+    text = _markdown(lora_condition, {}, {**data, "model": served})
+    line = next(x for x in text.splitlines() if x.startswith("- model:"))
+    assert line.endswith("(/m/base.Q8_0.gguf) + LoRA applied at load (/m/adapter.lora.gguf)")
+    merged = _markdown(lora_condition, {}, {**data, "model": {"model_path": "/m/model.F16.gguf"}})
+    assert "LoRA" not in merged
