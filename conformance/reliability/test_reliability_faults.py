@@ -144,6 +144,8 @@ def test_a_run_through_every_transient_fault_scores_as_if_nothing_happened(
     assert _answerable_right(result)
     assert all(r["answer"] == REFUSAL for r in result.records if not r["answerable"])
     assert fault_server.served == Counter({**{f: 1 for f in TRANSIENT}, "ok": 12})
+    # A served model's answers can depend on how many requests its batches held: the level is kept with them.
+    assert result.context["generations"]["concurrency"] == result.condition.generation.concurrency
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)

@@ -113,7 +113,8 @@ class GenerationConfig:
     parallel_sequences: int | None = None
     # OpenAI-compatible and Ollama servers: requests kept in flight at once (each answered, retried and journaled on
     # its own). Match it to the server's parallel slots (llama-server --parallel, vLLM max_num_seqs,
-    # OLLAMA_NUM_PARALLEL): more only queues at the server. Answers do not depend on it (not in the cache key).
+    # OLLAMA_NUM_PARALLEL): more only queues at the server. Not in the journal's key, but a server batching requests
+    # together can change greedy answers (measured on llama-server), so each result records the level it ran at.
     concurrency: int = 4
     # Thinking models (Qwen3, DeepSeek-R1 distills). "default": the model does what its template does. "off": the
     # model's own switch turns thinking off, in evaluation and in training samples alike. "on": thinking gets

@@ -29,6 +29,7 @@ from harness.run._write import write_condition
 __all__ = ["GENERATIONS_VERSION", "ConditionResult", "run_condition"]
 
 Progress = Callable[[str], None]
+_SERVED = ("openai", "ollama")  # the providers that keep generation.concurrency requests in flight
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -103,6 +104,9 @@ def run_condition(
             "reused": len(generations) - computed.generated,
             # What this run's answers cost the engine: prompt tokens sent, and those its prefix cache did not hold.
             "prompt_tokens": computed.prompt_tokens(),
+            # A server batching concurrent requests into one forward pass can change greedy answers (llama.cpp
+            # issue 7052; measured on llama-server, docs/scale.md), so the level that generated them is kept.
+            "concurrency": cond.generation.concurrency if cond.model.provider in _SERVED else None,
         },
         # finish_reason "length": the answer hit the cap (the per-answer flag is the record's ``truncated``).
         "max_tokens": {**max_tokens, "truncated": sum(g.truncated for g in generations)},
