@@ -91,10 +91,11 @@ def test_out_of_memory_loading_transformers_names_the_knobs(tmp_path: Path) -> N
 def test_out_of_memory_in_a_real_run_fails_the_condition_by_name(
     tmp_path: Path, tiny_dataset: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def oom(self: LlamaCppBackend, request: GenerationRequest) -> Completion:
+    def oom(self: LlamaCppBackend, llm: object, request: GenerationRequest) -> Completion:
         raise MemoryError
 
-    monkeypatch.setattr(LlamaCppBackend, "_complete", oom)
+    # The one completion path of both orders (request order's idle queue, prefix order's blocks).
+    monkeypatch.setattr(LlamaCppBackend, "_complete_on", oom)
     configs = write_configs(tmp_path / "configs", tiny_dataset, retrieval="gold_context")
     options = RunOptions(configs_dir=configs, cache_dir=tmp_path / "c", reports_dir=tmp_path / "r", run_id="oom")
     outcome = BenchRun(options=options).outcome("rag_baseline_tiny")

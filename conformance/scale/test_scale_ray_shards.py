@@ -62,9 +62,9 @@ def test_a_sharded_run_and_an_in_process_run_share_the_answer_journal(ray_local:
     sharded = run_condition(cond, opts)
     local = run_condition(cond, dataclasses.replace(opts, run_id="local", ray_shards=None))
     tokens = sharded.context["generations"]["prompt_tokens"]
-    assert sharded.context["generations"] == {"generated": 3, "reused": 0, "prompt_tokens": tokens}
+    assert sharded.context["generations"] == {"generated": 3, "reused": 0, "prompt_tokens": tokens, "concurrency": None}
     assert 0 < tokens["evaluated"] <= tokens["submitted"]  # the actors' answers carry their engines' counts
     assert local.context["generations"] == {
-        "generated": 0, "reused": 3, "prompt_tokens": {"submitted": 0, "evaluated": 0},
+        "generated": 0, "reused": 3, "prompt_tokens": {"submitted": 0, "evaluated": 0}, "concurrency": None,
     }  # fmt: skip
     assert local.records == sharded.records

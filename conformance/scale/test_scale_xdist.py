@@ -39,5 +39,5 @@ def test_two_workers_run_two_conditions_into_one_report(pytester: pytest.Pyteste
     rerun = (reports / "latest").resolve()
     for name in ("base_tiny", "rag_baseline_tiny"):
         assert json.loads((rerun / name / "result.json").read_text())["generations"] == {
-            "generated": 0, "reused": 2, "prompt_tokens": {"submitted": 0, "evaluated": 0},
+            "generated": 0, "reused": 2, "prompt_tokens": {"submitted": 0, "evaluated": 0}, "concurrency": None,
         }  # fmt: skip
