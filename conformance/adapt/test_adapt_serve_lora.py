@@ -20,8 +20,8 @@ from harness.backends import GenerationRequest, Message, create_backend
 from harness.cache import Cache
 from harness.config import Condition, GenerationConfig, ModelSpec
 from harness.data import Splits
-from harness.errors import ConfigError
-from harness.run._session import _gated_levels
+from harness.errors import BackendError, ConfigError, ModelUnavailable
+from harness.run._session import _gated_levels, deployed_bytes
 from harness.run._stages import prepare_model
 
 
@@ -163,3 +163,24 @@ def test_the_condition_report_names_the_lora_beside_the_model_file(lora_conditio
     assert line.endswith("(/m/base.Q8_0.gguf) + LoRA applied at load (/m/adapter.lora.gguf)")
     merged = _markdown(lora_condition, {}, {**data, "model": {"model_path": "/m/model.F16.gguf"}})
     assert "LoRA" not in merged
+
+
+def test_a_missing_or_damaged_lora_file_is_refused_by_name(tiny_gguf_base: Path, tmp_path: Path) -> None:
+    base = ModelSpec(provider="llama_cpp", name=str(tiny_gguf_base), quantization="Q8_0", context_length=512)
+    missing = dataclasses.replace(base, lora=str(tmp_path / "absent.lora.gguf"))
+    with pytest.raises(ModelUnavailable, match=r"LoRA GGUF file lora=.*absent\.lora\.gguf not found"):
+        create_backend(missing, GenerationConfig())
+    damaged = tmp_path / "damaged.lora.gguf"
+    damaged.write_bytes(b"PK\x03\x04 not a gguf")
+    with pytest.raises(BackendError, match=r"damaged\.lora\.gguf is not a valid GGUF file"):
+        create_backend(dataclasses.replace(base, lora=str(damaged)), GenerationConfig())
+
+
+def test_the_deployed_size_counts_the_lora_beside_the_base(tmp_path: Path) -> None:
+    base, lora = tmp_path / "base.gguf", tmp_path / "adapter.lora.gguf"
+    base.write_bytes(b"x" * 1000)
+    lora.write_bytes(b"y" * 37)
+    assert deployed_bytes({"model_path": str(base)}) == 1000
+    assert deployed_bytes({"model_path": str(base), "lora_path": str(lora)}) == 1037
+    assert deployed_bytes({"model_path": str(base), "lora_path": str(tmp_path / "gone")}) is None
+    assert deployed_bytes({}) is None

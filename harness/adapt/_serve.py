@@ -16,7 +16,7 @@ from harness.adapt._base import resolve_base
 from harness.adapt._types import AdaptedModel
 from harness.adapt.export import gguf_quantization
 from harness.config import AdaptationConfig
-from harness.errors import CacheError, ConfigError
+from harness.errors import ConfigError
 
 __all__ = ["ServeFiles", "serve_files"]
 
@@ -27,6 +27,10 @@ class ServeFiles:
 
     model: Path
     lora: Path | None = None
+
+    def describe(self) -> dict[str, str | None]:
+        """For the adaptation record of a result: which files answered."""
+        return {"model": str(self.model), "lora": str(self.lora) if self.lora else None}
 
 
 def serve_files(adapted: AdaptedModel, adaptation: AdaptationConfig, quantization: str) -> ServeFiles:
@@ -43,7 +47,7 @@ def serve_files(adapted: AdaptedModel, adaptation: AdaptationConfig, quantizatio
 
 
 def _lora_base(adapted: AdaptedModel) -> Path:
-    """The base GGUF file the adapter was trained on, checked against the artifact's own record of it."""
+    """The base GGUF file the adapter was trained on, as the artifact records it."""
     export: dict[str, Any] = dict(adapted.metadata.get("export") or {})
     recorded: dict[str, Any] = dict(export.get("lora_gguf_base") or {})
     where = f"adaptation.serve=lora ({adapted.artifact_dir})"
@@ -60,11 +64,7 @@ def _lora_base(adapted: AdaptedModel) -> Path:
             f"{where}: the adapter continues a merged earlier adapter (adaptation.continual_from), so it does not "
             "apply to the base file alone; set adaptation.serve: merged"
         )
+    # The same file the adapter was trained on: the artifact's cache key holds the base's sha256, so an artifact
+    # found for this base was built on these very bytes.
     base = resolve_base(str(recorded["name"]))
-    path = base.model_dir / str(base.gguf_file)
-    if base.sha256 != recorded.get("sha256"):
-        raise CacheError(
-            f"{where}: the base file {path} changed since the adapter was trained on it (sha256 {base.sha256[:12]} "
-            f"!= {str(recorded.get('sha256'))[:12]}); run again to retrain, or restore the file"
-        )
-    return path
+    return base.model_dir / str(base.gguf_file)

@@ -54,8 +54,9 @@ def check(spec: ModelSpec, *, model_path: Path | None = None) -> None:
     path = gguf_path(spec, model_path)
     if not path.is_file():
         raise ModelUnavailable(f"GGUF file name={path} not found", _missing_file_remedy(spec, path))
-    if spec.lora is not None and not Path(spec.lora).expanduser().is_file():
-        raise ModelUnavailable(f"LoRA GGUF file lora={spec.lora} not found", "fix model.lora, or export the adapter")
+    lora = _lora_file(spec)
+    if lora is not None and not lora.is_file():
+        raise ModelUnavailable(f"LoRA GGUF file lora={lora} not found", "fix model.lora, or export the adapter")
     if spec.requires_gpu and not require("llama_cpp").llama_supports_gpu_offload():
         raise gpu_unavailable(
             spec, "this llama-cpp-python build has no GPU offload", f"on a CUDA machine: {_CUDA_REINSTALL}"
@@ -64,6 +65,11 @@ def check(spec: ModelSpec, *, model_path: Path | None = None) -> None:
 
 def create(spec: ModelSpec, generation: GenerationConfig, *, model_path: Path | None = None) -> LlamaCppBackend:
     return LlamaCppBackend(spec, generation, gguf_path(spec, model_path))
+
+
+def _lora_file(spec: ModelSpec) -> Path | None:
+    """The LoRA GGUF applied at load (``model.lora``), if any."""
+    return Path(spec.lora).expanduser() if spec.lora is not None else None
 
 
 def _missing_file_remedy(spec: ModelSpec, path: Path) -> str:
@@ -82,7 +88,7 @@ class LlamaCppBackend:
     def __init__(self, spec: ModelSpec, generation: GenerationConfig, path: Path, *, prefix_order: bool = True) -> None:
         llama_cpp = require("llama_cpp")
         _check_magic(path)
-        self._lora = Path(spec.lora).expanduser() if spec.lora is not None else None
+        self._lora = _lora_file(spec)
         if self._lora is not None:
             _check_magic(self._lora)
         self._spec, self._path, self._version = spec, path, str(llama_cpp.__version__)
@@ -231,7 +237,7 @@ def _load(
             seed=generation.seed,
             n_threads=n_threads or thread_budget(),
             n_gpu_layers=-1 if spec.requires_gpu else 0,
-            lora_path=str(Path(spec.lora).expanduser()) if spec.lora is not None else None,
+            lora_path=str(lora) if (lora := _lora_file(spec)) is not None else None,
             verbose=False,
         )
     except MemoryError as exc:

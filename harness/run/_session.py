@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -183,10 +183,7 @@ class BenchRun:
     def speed_and_size(self, name: str, quantization: str) -> dict[str, Any]:
         """File size and tokens/s of one exported level, for the side-by-side table."""
         result = self.result(name, quantization=quantization)
-        model = result.context.get("model") or {}
-        # A LoRA applied at load is served beside the base file: the deployment is both.
-        files = [Path(p) for p in (model.get("model_path"), model.get("lora_path")) if p]
-        size = sum(p.stat().st_size for p in files) if files and all(p.exists() for p in files) else None
+        size = deployed_bytes(result.context.get("model") or {})
         return {"file_bytes": size, "tokens_per_s": result.summary.get("tokens_per_s")}
 
     def latency_probe(self, name: str, n: int = 8) -> tuple[Callable[[], None], Callable[[], None]]:
@@ -311,6 +308,15 @@ class BenchRun:
             return run_condition(cond, self.options, self.progress, label=label)
         except HarnessError as exc:
             return exc
+
+
+def deployed_bytes(model: Mapping[str, Any]) -> int | None:
+    """The size of what a backend's ``describe()`` says it loaded: the model file, plus the LoRA applied at load
+    (served beside the base file, the deployment is both). None when a file is not there to measure."""
+    files = [Path(p) for p in (model.get("model_path"), model.get("lora_path")) if p]
+    if not files or not all(p.exists() for p in files):
+        return None
+    return sum(p.stat().st_size for p in files)
 
 
 def _gated_levels(cond: Condition) -> list[str]:

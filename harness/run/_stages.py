@@ -101,11 +101,7 @@ def prepare_model(cond: Condition, splits: Splits, cache: Cache, progress: Progr
     files = serve_files(adapted, cond.adaptation, cond.model.quantization)
     if files.lora is not None:
         progress(f"serving {files.model.name} with the LoRA {files.lora.name} applied at load (adaptation.serve)")
-    return ServedModel(path=files.model, lora=files.lora, adaptation={**adaptation, "served": _served(files)})
-
-
-def _served(files: Any) -> dict[str, Any]:
-    return {"model": str(files.model), "lora": str(files.lora) if files.lora else None}
+    return ServedModel(path=files.model, lora=files.lora, adaptation={**adaptation, "served": files.describe()})
 
 
 def gold_passages(question: Question, dataset: Dataset) -> list[Passage]:
